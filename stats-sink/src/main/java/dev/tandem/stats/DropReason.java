@@ -1,0 +1,31 @@
+package dev.tandem.stats;
+
+/**
+ * Why an event did not reach a sink. Every event handed to a sink is either delivered, still in
+ * flight, or counted under exactly one of these reasons.
+ */
+public enum DropReason {
+    /** The sink's bounded queue was full when the event was recorded. */
+    QUEUE_FULL("queue_full"),
+    /** The sink's current {@code publish} overran its timeout; events are refused until it returns. */
+    STALLED("stalled"),
+    /** The sink's last {@code publish} failed; events are refused until its backoff expires. */
+    BACKOFF("backoff"),
+    /** The pipeline was closing or closed, or the close deadline passed before the event was published. */
+    SHUTDOWN("shutdown"),
+    /** The event was recorded from a sink's own delivery thread, where accepting it could loop. */
+    RE_ENTRANT("re_entrant"),
+    /** The event's batch failed to publish and its retries ran out. */
+    FAILED("failed");
+
+    private final String tagValue;
+
+    DropReason(String tagValue) {
+        this.tagValue = tagValue;
+    }
+
+    /** The value used for the {@code reason} tag of {@code tandem.stats.dropped}. */
+    public String tagValue() {
+        return tagValue;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tandem.stats;
+
+import java.util.Objects;
+
+/**
+ * One discrete record: a type (name and field names), a wall-clock timestamp, tags and up to
+ * {@value EventType#MAX_FIELDS} numeric fields. Immutable; one instance is shared by every sink
+ * it is delivered to. Events carry ids, counts and durations, never payloads.
+ */
+public final class Event {
+    private final EventType type;
+    private final long timestampMillis;
+    private final Tags tags;
+    // Inline fields: recording allocates the event and nothing else.
+    private final long f0;
+    private final long f1;
+    private final long f2;
+    private final long f3;
+    private final long f4;
+    private final long f5;
+
+    Event(EventType type, long timestampMillis, Tags tags,
+          long f0, long f1, long f2, long f3, long f4, long f5) {
+        this.type = type;
+        this.timestampMillis = timestampMillis;
+        this.tags = tags;
+        this.f0 = f0;
+        this.f1 = f1;
+        this.f2 = f2;
+        this.f3 = f3;
+        this.f4 = f4;
+        this.f5 = f5;
+    }
+
+    public EventType type() {
+        return type;
+    }
+
+    public String name() {
+        return type.name();
+    }
+
+    /** When the event was recorded, in milliseconds since the epoch (from the pipeline's {@link Clock}). */
+    public long timestampMillis() {
+        return timestampMillis;
+    }
+
+    public Tags tags() {
+        return tags;
+    }
+
+    public int fieldCount() {
+        return type.fieldCount();
+    }
+
+    public String fieldName(int index) {
+        return type.fieldName(index);
+    }
+
+    /** The value of the {@code index}-th field. */
+    public long field(int index) {
+        switch (Objects.checkIndex(index, type.fieldCount())) {
+            case 0: return f0;
+            case 1: return f1;
+            case 2: return f2;
+            case 3: return f3;
+            case 4: return f4;
+            case 5: return f5;
+            default: throw new IllegalStateException("field index " + index);
+        }
+    }
+
+    /**
+     * The value of the named field.
+     *
+     * @throws IllegalArgumentException if this event's type has no such field
+     */
+    public long field(String name) {
+        int index = type.indexOf(Objects.requireNonNull(name, "name"));
+        if (index < 0) {
+            throw new IllegalArgumentException("field '" + name + "' (expected one of " + type.fieldNames() + ")");
+        }
+        return field(index);
+    }
+
+    /** {@code name{tags} @timestamp field=value ...}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(64).append(type.name()).append(tags).append(" @").append(timestampMillis);
+        for (int i = 0; i < type.fieldCount(); i++) {
+            sb.append(' ').append(type.fieldName(i)).append('=').append(field(i));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,258 @@
+package dev.tandem.stats;
+
+import dev.tandem.stats.internal.Checks;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process state behind counters and gauges (S3).
+ *
+ * <p>Implementation notes: registration goes through a {@link ConcurrentHashMap} keyed by
+ * (name, tags) and is rare; updates touch only the metric (a {@link LongAdder} or a volatile
+ * long) and never the map. {@link #snapshot()} runs on delivery threads and iterates a
+ * copy-on-write list kept in registration order, so sinks see a stable order. A gauge function
+ * runs on the delivery thread inside the publish timeout, so a hanging one marks that sink
+ * STALLED rather than freezing anything else.
+ */
+final class MetricRegistry {
+    private static final Logger log = LoggerFactory.getLogger(StatsPipeline.class);
+
+    private final ConcurrentHashMap<Id, Metric> byId = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Metric> ordered = new CopyOnWriteArrayList<>();
+
+    Counter counter(String name, Tags tags) {
+        Metric m = register(name, tags, AdderCounter.class, AdderCounter::new);
+        return (Counter) m;
+    }
+
+    SettableGauge settableGauge(String name, Tags tags) {
+        return (SettableGauge) register(name, tags, ValueGauge.class, ValueGauge::new);
+    }
+
+    Gauge gauge(String name, Tags tags, DoubleSupplier fn) {
+        Objects.requireNonNull(fn, "valueFunction");
+        Id id = new Id(Checks.notEmpty("name", name), Objects.requireNonNull(tags, "tags"));
+        FunctionGauge fresh = new FunctionGauge(id, fn);
+        Metric prior = byId.putIfAbsent(id, fresh);
+        if (prior != null) {
+            throw new IllegalArgumentException("gauge " + id + " is already registered (expected: a new name or tags)");
+        }
+        ordered.add(fresh);
+        return fresh;
+    }
+
+    /** For the pipeline's own metrics: a counter read from a function. */
+    void functionCounter(String name, Tags tags, LongSupplier fn) {
+        Id id = new Id(name, tags);
+        FunctionCounter fresh = new FunctionCounter(id, fn);
+        if (byId.putIfAbsent(id, fresh) != null) {
+            throw new IllegalArgumentException("counter " + id + " is already registered");
+        }
+        ordered.add(fresh);
+    }
+
+    private <M extends Metric> Metric register(String name, Tags tags, Class<M> kind,
+                                               java.util.function.Function<Id, M> factory) {
+        Id id = new Id(Checks.notEmpty("name", name), Objects.requireNonNull(tags, "tags"));
+        Metric m = byId.get(id);
+        if (m == null) {
+            M fresh = factory.apply(id);
+            m = byId.putIfAbsent(id, fresh);
+            if (m == null) {
+                ordered.add(fresh);
+                return fresh;
+            }
+        }
+        if (!kind.isInstance(m)) {
+            throw new IllegalArgumentException(id + " is already registered as a " + m.describe()
+                    + " (expected: one kind per name and tags)");
+        }
+        return m;
+    }
+
+    /** The current value of every metric, in registration order. */
+    List<Measurement> snapshot() {
+        List<Measurement> out = new ArrayList<>(ordered.size());
+        for (Metric m : ordered) {
+            out.add(m.measure());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** (name, tags): the identity of a metric. */
+    static final class Id {
+        final String name;
+        final Tags tags;
+
+        Id(String name, Tags tags) {
+            this.name = name;
+            this.tags = tags;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Id && ((Id) o).name.equals(name) && ((Id) o).tags.equals(tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + tags.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return name + tags;
+        }
+    }
+
+    abstract static class Metric {
+        final Id id;
+
+        Metric(Id id) {
+            this.id = id;
+        }
+
+        public String name() {
+            return id.name;
+        }
+
+        public Tags tags() {
+            return id.tags;
+        }
+
+        abstract Measurement measure();
+
+        abstract String describe();
+
+        @Override
+        public String toString() {
+            return measure().toString();
+        }
+    }
+
+    static final class AdderCounter extends Metric implements Counter {
+        private final LongAdder adder = new LongAdder();
+
+        AdderCounter(Id id) {
+            super(id);
+        }
+
+        @Override
+        public void increment() {
+            adder.increment();
+        }
+
+        @Override
+        public void add(long delta) {
+            if (delta < 0) {
+                throw new IllegalArgumentException("delta: " + delta + " (expected: >= 0)");
+            }
+            adder.add(delta);
+        }
+
+        @Override
+        public long count() {
+            return adder.sum();
+        }
+
+        @Override
+        Measurement measure() {
+            return Measurement.counter(id.name, id.tags, adder.sum());
+        }
+
+        @Override
+        String describe() {
+            return "counter";
+        }
+    }
+
+    static final class FunctionCounter extends Metric {
+        private final LongSupplier fn;
+
+        FunctionCounter(Id id, LongSupplier fn) {
+            super(id);
+            this.fn = fn;
+        }
+
+        @Override
+        Measurement measure() {
+            return Measurement.counter(id.name, id.tags, fn.getAsLong());
+        }
+
+        @Override
+        String describe() {
+            return "counter";
+        }
+    }
+
+    static final class ValueGauge extends Metric implements SettableGauge {
+        private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(0.0));
+
+        ValueGauge(Id id) {
+            super(id);
+        }
+
+        @Override
+        public void set(double value) {
+            bits.set(Double.doubleToRawLongBits(value));
+        }
+
+        @Override
+        public double value() {
+            return Double.longBitsToDouble(bits.get());
+        }
+
+        @Override
+        Measurement measure() {
+            return Measurement.gauge(id.name, id.tags, value());
+        }
+
+        @Override
+        String describe() {
+            return "settable gauge";
+        }
+    }
+
+    static final class FunctionGauge extends Metric implements Gauge {
+        private final DoubleSupplier fn;
+        private volatile boolean failureLogged;
+
+        FunctionGauge(Id id, DoubleSupplier fn) {
+            super(id);
+            this.fn = fn;
+        }
+
+        @Override
+        public double value() {
+            try {
+                return fn.getAsDouble();
+            } catch (Throwable t) { // user code: report once, never propagate into a delivery thread
+                if (!failureLogged) {
+                    failureLogged = true;
+                    log.warn("Tandem gauge {} threw; reporting NaN (logged once)", id, t);
+                }
+                return Double.NaN;
+            }
+        }
+
+        @Override
+        Measurement measure() {
+            return Measurement.gauge(id.name, id.tags, value());
+        }
+
+        @Override
+        String describe() {
+            return "gauge";
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package dev.tandem.stats;
+
+import dev.tandem.stats.internal.JcTools;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One sink's door, queue, state and books: everything producers, the delivery thread and the
+ * watchdog share about that sink.
+ *
+ * <p>Implementation notes.
+ * <ul>
+ *   <li><b>Who calls what.</b> {@link #offer} and {@link #dropReEntrant} run on any producer
+ *       thread; they read the state once, offer to the bounded MPSC queue or bump a
+ *       {@link LongAdder}, and never spin, park or take a lock. Everything named
+ *       {@code delivery*} runs only on the sink's single delivery thread (the queue's only
+ *       consumer). {@link #checkStall} runs on the watchdog. {@link #beginClose} runs on the
+ *       thread that closes the pipeline.</li>
+ *   <li><b>State</b> is one {@link AtomicReference} moved only by CAS. Producers accept only in
+ *       {@link SinkState#RUNNING}; each other state maps to one drop reason. CLOSING and CLOSED are
+ *       terminal for everyone but the delivery thread (which moves CLOSING to CLOSED).</li>
+ *   <li><b>Books.</b> {@code recorded = enqueued + drops at the door};
+ *       {@code enqueued = delivered + drops after dequeue + queued + inHand}. {@code enqueued}
+ *       and {@code queued} are read from the queue's own producer/consumer indices, so the hot
+ *       path pays for no counter on success. Consumer-side counters have a single writer and are
+ *       published with {@code lazySet}.</li>
+ *   <li><b>Benign races.</b> A producer that read RUNNING just before the state changed may
+ *       still enqueue: the event is then published later (STALLED, BACKOFF) or, once the sink is
+ *       CLOSED, reported as a shutdown drop by {@link #stats()}. A snapshot read while producers
+ *       run is not atomic across counters; at quiescence every identity is exact.</li>
+ *   <li><b>Wake-up.</b> The delivery thread parks for at most its linger. Before parking it
+ *       publishes how many more events would fill its batch; the producer that sees the queue
+ *       reach that size unparks it (one CAS, so one unpark per park).</li>
+ * </ul>
+ */
+final class SinkChannel {
+    final String name;
+    final StatsSink sink;
+    final SinkOptions options;
+    final Queue<Event> queue;
+    final int capacity;
+
+    private final AtomicReference<SinkState> state = new AtomicReference<>(SinkState.RUNNING);
+    private final LongAdder[] doorDrops = new LongAdder[DropReason.values().length];
+
+    // Written only by the delivery thread.
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong[] afterDrops = new AtomicLong[DropReason.values().length];
+    private final AtomicLong publishes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile int inHand;
+    private volatile Throwable lastError;
+    private volatile long lastErrorMillis;
+
+    /** Nonzero while a publish (including its metrics snapshot) runs: the watchdog's view. */
+    private volatile long publishStartedNanos;
+    private volatile boolean publishing;
+    private volatile long publishGeneration;
+
+    // Wake-up protocol between producers and the parked delivery thread.
+    private final AtomicReference<Thread> parkedConsumer = new AtomicReference<>();
+    private volatile int wakeAtQueued = Integer.MAX_VALUE;
+
+    private volatile long closeDeadlineNanos = Long.MAX_VALUE;
+    private volatile boolean deliveryExited;
+
+    SinkChannel(String name, StatsSink sink, SinkOptions options) {
+        this.name = name;
+        this.sink = sink;
+        this.options = options;
+        this.queue = JcTools.newFixedMpscQueue(options.queueCapacity());
+        this.capacity = JcTools.capacity(queue);
+        for (int i = 0; i < doorDrops.length; i++) {
+            doorDrops[i] = new LongAdder();
+            afterDrops[i] = new AtomicLong();
+        }
+    }
+
+    // ---------------------------------------------------------------- producers
+
+    /** The hot path. Never blocks, never throws. */
+    void offer(Event e) {
+        SinkState s = state.get();
+        if (s != SinkState.RUNNING) {
+            doorDrops[reasonAtDoor(s).ordinal()].increment();
+            return;
+        }
+        if (!queue.offer(e)) {
+            doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
+            return;
+        }
+        if (parkedConsumer.get() != null && queue.size() >= wakeAtQueued) {
+            wakeConsumer();
+        }
+    }
+
+    void dropReEntrant() {
+        doorDrops[DropReason.RE_ENTRANT.ordinal()].increment();
+    }
+
+    private static DropReason reasonAtDoor(SinkState s) {
+        switch (s) {
+            case STALLED: return DropReason.STALLED;
+            case BACKOFF: return DropReason.BACKOFF;
+            case CLOSING:
+            case CLOSED: return DropReason.SHUTDOWN;
+            default: throw new IllegalStateException("no drop reason for state " + s);
+        }
+    }
+
+    void wakeConsumer() {
+        Thread t = parkedConsumer.getAndSet(null);
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    SinkState state() {
+        return state.get();
+    }
+
+    /**
+     * Moves to {@code target} from RUNNING, STALLED or BACKOFF; never leaves CLOSING or CLOSED.
+     * Returns the state it left, or the terminal state that refused the move.
+     */
+    SinkState moveUnlessClosing(SinkState target) {
+        while (true) {
+            SinkState s = state.get();
+            if (s == SinkState.CLOSING || s == SinkState.CLOSED || s == target) {
+                return s;
+            }
+            if (state.compareAndSet(s, target)) {
+                return s;
+            }
+        }
+    }
+
+    /** Closing thread: refuse new events and tell the delivery thread to flush until {@code deadlineNanos}. */
+    void beginClose(long deadlineNanos) {
+        closeDeadlineNanos = deadlineNanos;
+        moveUnlessClosing(SinkState.CLOSING);
+        wakeConsumer();
+    }
+
+    long closeDeadlineNanos() {
+        return closeDeadlineNanos;
+    }
+
+    // ---------------------------------------------------------------- watchdog
+
+    /**
+     * Watchdog: marks the sink STALLED if the publish in progress has run past its timeout.
+     * Returns true if this call made the transition.
+     */
+    boolean checkStall(long nowNanos, long timeoutNanos) {
+        long gen = publishGeneration;
+        if (!publishing || nowNanos - publishStartedNanos <= timeoutNanos) {
+            return false;
+        }
+        SinkState s = state.get();
+        if ((s != SinkState.RUNNING && s != SinkState.BACKOFF) || !state.compareAndSet(s, SinkState.STALLED)) {
+            return false;
+        }
+        if (!publishing || publishGeneration != gen) {
+            // That publish returned while we decided; the delivery thread may have missed our
+            // STALLED. Undo it (a CAS, so a later transition by the delivery thread wins).
+            state.compareAndSet(SinkState.STALLED, s);
+            return false;
+        }
+        return true;
+    }
+
+    long publishRunningNanos(long nowNanos) {
+        return publishing ? nowNanos - publishStartedNanos : 0;
+    }
+
+    // ---------------------------------------------------------------- delivery thread
+
+    void deliveryPublishStarted(long nowNanos) {
+        publishStartedNanos = nowNanos;
+        publishGeneration = publishGeneration + 1;
+        publishing = true;
+    }
+
+    void deliveryPublishEnded() {
+        publishing = false;
+    }
+
+    void deliveryTook(int n) {
+        if (n != 0) {
+            inHand = inHand + n;
+        }
+    }
+
+    void deliveryDelivered(int n) {
+        delivered.lazySet(delivered.get() + n);
+        inHand = inHand - n;
+        publishes.lazySet(publishes.get() + 1);
+    }
+
+    /** Events taken from the queue (in hand) that will never be published. */
+    void deliveryDropped(int n, DropReason reason) {
+        if (n != 0) {
+            AtomicLong c = afterDrops[reason.ordinal()];
+            c.lazySet(c.get() + n);
+            inHand = inHand - n;
+        }
+    }
+
+    void deliveryFailed(Throwable t, long wallMillis) {
+        failures.lazySet(failures.get() + 1);
+        lastErrorMillis = wallMillis;
+        lastError = t;
+    }
+
+    /** Parks until {@code deadlineNanos} (by {@link System#nanoTime()}-like clock units) or a wake-up. */
+    void deliveryPark(long nanos, int wakeAtQueued) {
+        if (nanos <= 0) {
+            return;
+        }
+        Thread me = Thread.currentThread();
+        this.wakeAtQueued = wakeAtQueued;
+        parkedConsumer.set(me);
+        // Re-check after advertising: a producer that offered before seeing us parked won't wake us.
+        if (queue.size() < wakeAtQueued && state.get() != SinkState.CLOSING) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        parkedConsumer.compareAndSet(me, null);
+    }
+
+    /** Terminal: after the sink's close returned. */
+    void deliveryClosed() {
+        state.compareAndSet(SinkState.CLOSING, SinkState.CLOSED);
+    }
+
+    void deliveryExited() {
+        deliveryExited = true;
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    SinkStats stats() {
+        SinkState s = state.get();
+        boolean exited = deliveryExited;
+        long[] dropped = new long[DropReason.values().length];
+        long doorTotal = 0;
+        for (DropReason r : DropReason.values()) {
+            long atDoor = doorDrops[r.ordinal()].sum();
+            doorTotal += atDoor;
+            dropped[r.ordinal()] = atDoor + afterDrops[r.ordinal()].get();
+        }
+        long taken = JcTools.takenCount(queue);
+        long enqueued = JcTools.offeredCount(queue);
+        long queued = Math.max(0, enqueued - taken);
+        if (exited && s == SinkState.CLOSED) {
+            // Nobody will ever take these: they were offered by producers racing with close.
+            dropped[DropReason.SHUTDOWN.ordinal()] += queued;
+            queued = 0;
+        }
+        return new SinkStats(name, s, capacity, enqueued + doorTotal, enqueued, delivered.get(), dropped,
+                queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis);
+    }
+}

@@ -1,0 +1,379 @@
+package dev.tandem.stats;
+
+import dev.tandem.stats.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Telemetry that can never block its caller. Record from any number of threads; each registered
+ * {@link StatsSink} is fed on its own delivery thread through its own bounded queue.
+ *
+ * <ul>
+ *   <li><b>Metrics are state</b> (S3): {@link #counter counters} and {@link #gauge gauges} live
+ *       in this process, exact and lock-free; every publish carries their current cumulative
+ *       values, so a lost or failed publish never corrupts a count.</li>
+ *   <li><b>Events are lossy</b> (S1, S2): {@link EventType#record recording} offers the event to
+ *       each sink's bounded MPSC queue and returns; a full or unhealthy sink counts a drop.</li>
+ *   <li><b>Sinks are isolated</b> (S4, S5): a hung, failing or slow sink delays no producer and
+ *       no other sink; see {@link SinkState} and {@link DropReason}.</li>
+ *   <li><b>Close is bounded</b> (S7): {@link #close(Duration)} flushes what it can and returns by
+ *       its deadline, whatever the sinks do.</li>
+ *   <li><b>It observes itself</b> (S8): {@link #sinkStats()} in code, {@code tandem.stats.*}
+ *       metrics in every batch, and at most one warning line per sink per interval.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * StatsPipeline stats = StatsPipeline.builder()
+ *         .sink("log", LoggingStatsSink.create())
+ *         .build();
+ * Counter opened = stats.counter("tandem.connections.opened", Tags.empty());
+ * opened.increment();
+ * stats.close(Duration.ofSeconds(2));
+ * }</pre>
+ *
+ * <p>Threads: one {@code tandem-stats-<sink>} daemon thread per sink and one
+ * {@code tandem-stats-watchdog}, all started by {@link Builder#build()} and ended by close. A
+ * pipeline without sinks starts no thread and still keeps exact metrics.
+ */
+public final class StatsPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StatsPipeline.class);
+
+    private final MetricRegistry registry = new MetricRegistry();
+    private final SinkChannel[] channels;
+    private final Thread[] deliveryThreads;
+    private final Watchdog watchdog;
+    private final Thread watchdogThread;
+    private final Clock clock;
+    private final Duration closeTimeout;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+
+    private StatsPipeline(Builder b) {
+        this.clock = b.clock;
+        this.closeTimeout = b.closeTimeout;
+        int n = b.names.size();
+        this.channels = new SinkChannel[n];
+        this.deliveryThreads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i));
+            channels[i] = ch;
+            registerSelfMetrics(ch);
+            deliveryThreads[i] = new DeliveryThread("tandem-stats-" + ch.name, new DeliveryLoop(ch, registry, clock));
+        }
+        if (n == 0) {
+            this.watchdog = null;
+            this.watchdogThread = null;
+        } else {
+            this.watchdog = new Watchdog(channels, clock, b.dropLogInterval.toNanos(), b.warn);
+            this.watchdogThread = new Thread(watchdog, "tandem-stats-watchdog");
+            watchdogThread.setDaemon(true);
+        }
+    }
+
+    private void start() {
+        for (Thread t : deliveryThreads) {
+            t.start();
+        }
+        if (watchdogThread != null) {
+            watchdogThread.start();
+        }
+    }
+
+    private void registerSelfMetrics(SinkChannel ch) {
+        Tags sink = Tags.of("sink", ch.name);
+        registry.functionCounter("tandem.stats.recorded", sink, () -> ch.stats().recorded());
+        registry.functionCounter("tandem.stats.enqueued", sink, () -> ch.stats().enqueued());
+        registry.functionCounter("tandem.stats.delivered", sink, () -> ch.stats().delivered());
+        for (DropReason r : DropReason.values()) {
+            registry.functionCounter("tandem.stats.dropped", sink.and("reason", r.tagValue()),
+                    () -> ch.stats().dropped(r));
+        }
+        registry.functionCounter("tandem.stats.publish.failures", sink, () -> ch.stats().failures());
+        registry.gauge("tandem.stats.queued", sink, () -> ch.stats().queued());
+        for (SinkState s : SinkState.values()) {
+            registry.gauge("tandem.stats.state", sink.and("state", s.name().toLowerCase(java.util.Locale.ROOT)),
+                    () -> ch.state() == s ? 1 : 0);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    /** The counter with this name and no tags, created on first use. */
+    public Counter counter(String name) {
+        return registry.counter(name, Tags.empty());
+    }
+
+    /**
+     * The counter with this name and tags, created on first use; later calls return the same one.
+     *
+     * @throws IllegalArgumentException if a gauge is registered under the same name and tags
+     */
+    public Counter counter(String name, Tags tags) {
+        return registry.counter(name, tags);
+    }
+
+    /**
+     * Registers a gauge sampled from {@code valueFunction} each time a batch is published, on the
+     * sink's delivery thread (inside its publish timeout). The function must be thread-safe and
+     * quick; if it throws, the gauge reads {@code NaN}.
+     *
+     * @throws IllegalArgumentException if anything is already registered under this name and tags
+     */
+    public Gauge gauge(String name, Tags tags, DoubleSupplier valueFunction) {
+        return registry.gauge(name, tags, valueFunction);
+    }
+
+    /** The settable gauge with this name and tags (initially 0), created on first use. */
+    public SettableGauge settableGauge(String name, Tags tags) {
+        return registry.settableGauge(name, tags);
+    }
+
+    /**
+     * Declares an event type. Keep the result and record through it; declaring the same name
+     * again is allowed and yields an equivalent type.
+     *
+     * @throws IllegalArgumentException on an empty or repeated field name, or more than
+     *     {@value EventType#MAX_FIELDS} fields
+     */
+    public EventType eventType(String name, String... fieldNames) {
+        return EventType.create(name, fieldNames, this, clock);
+    }
+
+    /** The hot path behind {@link EventType#record}: never blocks, never throws. */
+    void dispatch(Event e) {
+        SinkChannel[] cs = channels;
+        if (Thread.currentThread() instanceof DeliveryThread) {
+            for (SinkChannel c : cs) {
+                c.dropReEntrant();
+            }
+            return;
+        }
+        for (SinkChannel c : cs) {
+            c.offer(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    /** The current value of every metric, including {@code tandem.stats.*}, in registration order. */
+    public List<Measurement> measurements() {
+        return registry.snapshot();
+    }
+
+    /** Every sink's books, in registration order. */
+    public List<SinkStats> sinkStats() {
+        List<SinkStats> out = new ArrayList<>(channels.length);
+        for (SinkChannel c : channels) {
+            out.add(c.stats());
+        }
+        return out;
+    }
+
+    /**
+     * One sink's books.
+     *
+     * @throws IllegalArgumentException if no sink has that name
+     */
+    public SinkStats sinkStats(String sinkName) {
+        Objects.requireNonNull(sinkName, "sinkName");
+        for (SinkChannel c : channels) {
+            if (c.name.equals(sinkName)) {
+                return c.stats();
+            }
+        }
+        throw new IllegalArgumentException("sinkName: '" + sinkName + "' (expected one of " + sinkNames() + ")");
+    }
+
+    public List<String> sinkNames() {
+        List<String> out = new ArrayList<>(channels.length);
+        for (SinkChannel c : channels) {
+            out.add(c.name);
+        }
+        return out;
+    }
+
+    /** True once close has begun. */
+    public boolean isClosed() {
+        return closeStarted.get();
+    }
+
+    // ------------------------------------------------------------------ close
+
+    /** {@link #close(Duration)} with the builder's close timeout (default 5 s). */
+    @Override
+    public void close() {
+        close(closeTimeout);
+    }
+
+    /**
+     * Stops accepting events, lets each sink flush what it can and close, and returns by
+     * {@code timeout} (plus scheduling noise) whatever the sinks do (S7). A delivery thread still
+     * busy at the deadline is interrupted and abandoned; its sink stays CLOSING and its unsent
+     * events are reported as in flight (or shutdown drops once it ends). Later calls wait for the
+     * first close, up to their own timeout.
+     *
+     * @return true if every sink flushed and closed in time
+     */
+    public boolean close(Duration timeout) {
+        long timeoutNanos = Checks.nonNegativeNanos("timeout", timeout);
+        long deadline = Checks.deadline(System.nanoTime(), timeoutNanos);
+        if (!closeStarted.compareAndSet(false, true)) {
+            try {
+                return closed.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        for (SinkChannel c : channels) {
+            c.beginClose(deadline);
+        }
+        boolean all = true;
+        boolean interrupted = false;
+        for (int i = 0; i < deliveryThreads.length; i++) {
+            Thread t = deliveryThreads[i];
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(t, left);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+            if (t.isAlive()) {
+                all = false;
+                t.interrupt();
+                log.warn("Tandem stats sink '{}' did not finish within the close timeout of {}; abandoning its "
+                        + "delivery thread (state {}, {} events in flight)", channels[i].name, timeout,
+                        channels[i].state(), channels[i].stats().inFlight());
+            }
+        }
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        closed.complete(all);
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return "StatsPipeline" + sinkNames();
+    }
+
+    /** Collects sinks and options; {@link #build()} validates them and starts the threads. */
+    public static final class Builder {
+        private static final Pattern SINK_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+        private final List<String> names = new ArrayList<>();
+        private final List<StatsSink> sinks = new ArrayList<>();
+        private final List<SinkOptions> options = new ArrayList<>();
+        private Clock clock = Clock.system();
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration dropLogInterval = Duration.ofSeconds(60);
+        private Consumer<String> warn = log::warn;
+        private boolean built;
+
+        private Builder() {}
+
+        /** Registers a sink with {@link SinkOptions#defaults()}. */
+        public Builder sink(String name, StatsSink sink) {
+            return sink(name, sink, SinkOptions.defaults());
+        }
+
+        /**
+         * Registers a sink under a unique name ({@code [A-Za-z0-9._-]+}: it appears in thread names
+         * and in the {@code sink} tag).
+         */
+        public Builder sink(String name, StatsSink sink, SinkOptions options) {
+            names.add(Objects.requireNonNull(name, "name"));
+            sinks.add(Objects.requireNonNull(sink, "sink"));
+            this.options.add(Objects.requireNonNull(options, "options"));
+            return this;
+        }
+
+        /** The clock for lingers, timeouts and timestamps (default {@link Clock#system()}). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The deadline {@link StatsPipeline#close()} uses (default 5 s). */
+        public Builder closeTimeout(Duration closeTimeout) {
+            this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /** The most often one sink's drop summary is logged (default 60 s). */
+        public Builder dropLogInterval(Duration dropLogInterval) {
+            this.dropLogInterval = dropLogInterval;
+            return this;
+        }
+
+        /** For tests of the summary line: where warnings go instead of slf4j. */
+        Builder warnings(Consumer<String> warn) {
+            this.warn = warn;
+            return this;
+        }
+
+        /**
+         * Validates the configuration and starts the pipeline's threads.
+         *
+         * @throws IllegalArgumentException on an invalid or repeated sink name, the same sink
+         *     instance registered twice, or an invalid duration
+         * @throws IllegalStateException if this builder already built a pipeline
+         */
+        public StatsPipeline build() {
+            if (built) {
+                throw new IllegalStateException("this builder already built a pipeline (expected: one build per builder, "
+                        + "since a sink must not be fed by two pipelines)");
+            }
+            Checks.positiveNanos("closeTimeout", closeTimeout);
+            Checks.positiveNanos("dropLogInterval", dropLogInterval);
+            Set<String> seen = new HashSet<>();
+            Map<StatsSink, String> instances = new IdentityHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                if (!SINK_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("sink name: '" + name + "' (expected: [A-Za-z0-9._-]+)");
+                }
+                if (!seen.add(name)) {
+                    throw new IllegalArgumentException("sink name: '" + name + "' registered twice (expected: unique names)");
+                }
+                String prior = instances.put(sinks.get(i), name);
+                if (prior != null) {
+                    throw new IllegalArgumentException("sink '" + name + "' is the same instance as sink '" + prior
+                            + "' (expected: one registration per instance, since publish is single-threaded)");
+                }
+            }
+            built = true;
+            StatsPipeline p = new StatsPipeline(this);
+            p.start();
+            return p;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tandem.stats;
+
+/**
+ * Where a pipeline delivers stats: the SPI a user implements to reach a backend.
+ *
+ * <h2>Threading contract</h2>
+ * <ul>
+ *   <li>{@link #publish} and {@link #close} are called only on this sink's own delivery thread
+ *       ({@code tandem-stats-<name>}), one call at a time, never on a thread that records.</li>
+ *   <li>They may block, crawl or throw. A publish that overruns the sink's publish timeout marks
+ *       the sink {@link SinkState#STALLED} and the pipeline drops (and counts) new events for it
+ *       until the call returns; a publish that throws puts the sink in {@link SinkState#BACKOFF}.
+ *       Neither ever delays a producer or another sink.</li>
+ *   <li>The delivery thread may be interrupted when {@code close(deadline)} runs out of time;
+ *       a well-behaved sink lets blocking I/O end on interrupt.</li>
+ *   <li>Recording into the pipeline from {@code publish} is allowed but such events are dropped
+ *       with reason {@link DropReason#RE_ENTRANT}; counters and gauges may be updated freely.</li>
+ * </ul>
+ */
+public interface StatsSink {
+    /**
+     * Delivers one batch: the events gathered since the last publish (possibly none) and the
+     * current cumulative value of every metric. Throwing marks the batch failed; the pipeline
+     * retries it after a backoff (see {@link SinkOptions.Builder#maxRetries(int)}).
+     */
+    void publish(Batch batch) throws Exception;
+
+    /**
+     * Releases the sink's resources after the last publish. Called once, on the delivery thread,
+     * within the pipeline's close deadline if it can be; a close that hangs is abandoned.
+     */
+    default void close() throws Exception {}
+}

@@ -1,0 +1,21 @@
+package dev.tandem.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class LoggingStatsSinkTest extends StatsSinkContractTest {
+    @Override
+    protected StatsSink newSink() {
+        return LoggingStatsSink.builder().loggerName("tandem.stats.contract").build();
+    }
+
+    @Test
+    void rejectsAnEmptyLoggerName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoggingStatsSink.builder().loggerName("").build());
+        assertEquals("loggerName: \"\" (expected: not empty)", e.getMessage());
+        assertThrows(NullPointerException.class, () -> LoggingStatsSink.builder().loggerName(null));
+    }
+}
