@@ -67,7 +67,7 @@ final class DeliveryLoop implements Runnable {
             ch.beginClose(System.nanoTime());
             ch.deliveryDropped(batch.size(), DropReason.SHUTDOWN);
             dropQueued(DropReason.SHUTDOWN);
-            ch.deliveryClosed();
+            ch.deliveryClosed(false);
         } finally {
             ch.deliveryExited();
         }
@@ -185,33 +185,41 @@ final class DeliveryLoop implements Runnable {
     /**
      * Flushes until the queue is empty, a publish fails, or the close deadline (by
      * {@link System#nanoTime()}) passes; then drops the rest as shutdown and closes the sink.
-     * Always publishes once more if there is time, so the sink sees final totals.
+     * The flush ends with a metrics-only publish, taken after the last events were counted as
+     * delivered, so the sink sees the final totals (its own {@code tandem.stats.delivered}
+     * included).
      */
     private void closeDown() {
         long deadline = ch.closeDeadlineNanos();
-        boolean publishedOnce = false;
+        boolean clean = false;
         while (System.nanoTime() - deadline < 0) {
             if (batch.isEmpty()) {
                 fill(0, true);
             }
-            if (batch.isEmpty() && publishedOnce) {
-                break;
-            }
-            publishedOnce = true;
+            boolean last = batch.isEmpty(); // metrics only: taken after every event was counted
             if (!publish()) {
                 break;
             }
+            if (last) {
+                clean = true;
+                break;
+            }
+        }
+        if (!batch.isEmpty() || !ch.queue.isEmpty()) {
+            clean = false;
         }
         ch.deliveryDropped(batch.size(), DropReason.SHUTDOWN);
         batch = newBatchList();
         dropQueued(DropReason.SHUTDOWN);
+        ch.deliveryClosingSink();
         try {
             ch.sink.close();
         } catch (Throwable t) { // user code
-            ch.deliveryFailed(t, clock.currentTimeMillis());
+            clean = false;
+            ch.deliveryCloseFailed(t, clock.currentTimeMillis());
             log.warn("Tandem stats sink '{}' threw from close()", ch.name, t);
         }
-        ch.deliveryClosed();
+        ch.deliveryClosed(clean);
         dropQueued(DropReason.SHUTDOWN); // producers that raced with close
     }
 

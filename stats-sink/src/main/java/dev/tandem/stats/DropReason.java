@@ -13,7 +13,10 @@ public enum DropReason {
     BACKOFF("backoff"),
     /** The pipeline was closing or closed, or the close deadline passed before the event was published. */
     SHUTDOWN("shutdown"),
-    /** The event was recorded from a sink's own delivery thread, where accepting it could loop. */
+    /**
+     * The event was recorded on a Tandem delivery thread (from a sink's {@code publish} or
+     * {@code close}, or a gauge function, of any pipeline), where accepting it could feed a loop.
+     */
     RE_ENTRANT("re_entrant"),
     /** The event's batch failed to publish and its retries ran out. */
     FAILED("failed");

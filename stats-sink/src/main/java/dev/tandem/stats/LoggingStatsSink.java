@@ -53,6 +53,10 @@ public final class LoggingStatsSink implements StatsSink {
         }
     }
 
+    /** Nothing to release. */
+    @Override
+    public void close() {}
+
     @Override
     public String toString() {
         return "LoggingStatsSink[" + logger.getName() + "]";

@@ -75,7 +75,7 @@ final class MetricRegistry {
         }
         if (!kind.isInstance(m)) {
             throw new IllegalArgumentException(id + " is already registered as a " + m.describe()
-                    + " (expected: one kind per name and tags)");
+                    + " (expected: one metric per name and tags)");
         }
         return m;
     }
@@ -191,7 +191,7 @@ final class MetricRegistry {
 
         @Override
         String describe() {
-            return "counter";
+            return "read-only counter of the pipeline's own";
         }
     }
 

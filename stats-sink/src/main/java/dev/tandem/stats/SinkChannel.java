@@ -66,6 +66,9 @@ final class SinkChannel {
 
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean deliveryExited;
+    private final Object interruptLock = new Object(); // closer vs delivery thread only, never around user code
+    private boolean closingSink; // guarded by interruptLock
+    private volatile boolean closedCleanly;
 
     SinkChannel(String name, StatsSink sink, SinkOptions options) {
         this.name = name;
@@ -233,9 +236,41 @@ final class SinkChannel {
         parkedConsumer.compareAndSet(me, null);
     }
 
-    /** Terminal: after the sink's close returned. */
-    void deliveryClosed() {
+    /** A close() that threw: remembered as the last error, not counted as a publish failure. */
+    void deliveryCloseFailed(Throwable t, long wallMillis) {
+        lastErrorMillis = wallMillis;
+        lastError = t;
+    }
+
+    /**
+     * The delivery thread is about to call the sink's close(), which must not be interrupted:
+     * clears an interrupt meant for an earlier publish, under the same lock the closer uses.
+     */
+    void deliveryClosingSink() {
+        synchronized (interruptLock) {
+            closingSink = true;
+            Thread.interrupted();
+        }
+    }
+
+    /** Closing thread, at the deadline: interrupt a publish, never a close(). */
+    void interruptUnlessClosingSink(Thread deliveryThread) {
+        synchronized (interruptLock) {
+            if (!closingSink) {
+                deliveryThread.interrupt();
+            }
+        }
+    }
+
+    /** Terminal: after the sink's close returned; {@code clean} if nothing was left unflushed. */
+    void deliveryClosed(boolean clean) {
+        closedCleanly = clean;
         state.compareAndSet(SinkState.CLOSING, SinkState.CLOSED);
+    }
+
+    /** True once the sink is CLOSED with every event flushed and a clean close. */
+    boolean closedCleanly() {
+        return closedCleanly && state.get() == SinkState.CLOSED;
     }
 
     void deliveryExited() {

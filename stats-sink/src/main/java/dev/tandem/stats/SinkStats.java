@@ -118,7 +118,7 @@ public final class SinkStats {
         return failures;
     }
 
-    /** What the last failed publish or close threw, or {@code null}. */
+    /** What the last failed publish (or the sink's close) threw, or {@code null}. */
     public Throwable lastError() {
         return lastError;
     }

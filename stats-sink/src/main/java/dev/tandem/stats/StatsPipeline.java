@@ -226,11 +226,13 @@ public final class StatsPipeline implements AutoCloseable {
     /**
      * Stops accepting events, lets each sink flush what it can and close, and returns by
      * {@code timeout} (plus scheduling noise) whatever the sinks do (S7). A delivery thread still
-     * busy at the deadline is interrupted and abandoned; its sink stays CLOSING and its unsent
-     * events are reported as in flight (or shutdown drops once it ends). Later calls wait for the
-     * first close, up to their own timeout.
+     * busy at the deadline is abandoned: interrupted if it is inside {@code publish} (to free
+     * interruptible I/O), left alone if it is inside the sink's {@code close()}. Its sink stays
+     * CLOSING and its unsent events are reported as in flight, then as shutdown drops once it
+     * ends. Later calls wait for the first close, up to their own timeout.
      *
-     * @return true if every sink flushed and closed in time
+     * @return true if every sink published everything it held, ended with a final metrics
+     *     publish and closed without error, all within the deadline
      */
     public boolean close(Duration timeout) {
         long timeoutNanos = Checks.nonNegativeNanos("timeout", timeout);
@@ -264,10 +266,15 @@ public final class StatsPipeline implements AutoCloseable {
             }
             if (t.isAlive()) {
                 all = false;
-                t.interrupt();
-                log.warn("Tandem stats sink '{}' did not finish within the close timeout of {}; abandoning its "
-                        + "delivery thread (state {}, {} events in flight)", channels[i].name, timeout,
-                        channels[i].state(), channels[i].stats().inFlight());
+                SinkChannel ch = channels[i];
+                ch.interruptUnlessClosingSink(t); // may free a publish blocked in interruptible I/O
+                if (timeoutNanos > 0) {
+                    log.warn("Tandem stats sink '{}' did not finish within the close timeout of {}; abandoning its "
+                            + "delivery thread (state {}, {} events in flight)", ch.name, timeout,
+                            ch.state(), ch.stats().inFlight());
+                }
+            } else if (!channels[i].closedCleanly()) {
+                all = false;
             }
         }
         if (watchdog != null) {

@@ -1,5 +1,8 @@
 package dev.tandem.stats;
 
+import java.io.Closeable;
+import java.io.IOException;
+
 /**
  * Where a pipeline delivers stats: the SPI a user implements to reach a backend.
  *
@@ -17,7 +20,7 @@ package dev.tandem.stats;
  *       with reason {@link DropReason#RE_ENTRANT}; counters and gauges may be updated freely.</li>
  * </ul>
  */
-public interface StatsSink {
+public interface StatsSink extends Closeable {
     /**
      * Delivers one batch: the events gathered since the last publish (possibly none) and the
      * current cumulative value of every metric. Throwing marks the batch failed; the pipeline
@@ -27,7 +30,11 @@ public interface StatsSink {
 
     /**
      * Releases the sink's resources after the last publish. Called once, on the delivery thread,
-     * within the pipeline's close deadline if it can be; a close that hangs is abandoned.
+     * within the pipeline's close deadline if it can be; a close that hangs is abandoned (but
+     * never interrupted). A second call must be harmless. A sink is {@link Closeable} (not just
+     * {@code AutoCloseable}) so that implementing it never triggers javac's warning about
+     * {@code close()} throwing {@link InterruptedException}; wrap other checked exceptions.
      */
-    default void close() throws Exception {}
+    @Override
+    default void close() throws IOException {}
 }

@@ -107,7 +107,8 @@ final class Watchdog implements Runnable {
         }
         line.append(", ").append(failed).append(" failed publishes, ").append(stalls).append(" stalls");
         if (reported[i]) {
-            line.append(" in the last ").append(Math.round(sinceLast / 1e9)).append(" s");
+            line.append(" in the last ").append(sinceLast < 10_000_000_000L
+                    ? (sinceLast / 1_000_000) + " ms" : Math.round(sinceLast / 1e9) + " s");
         } else {
             line.append(" so far");
         }

@@ -72,10 +72,15 @@ final class FaultySink implements StatsSink {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.InterruptedIOException {
         closeCalls.incrementAndGet();
         if (fault == Fault.BLOCKS_FOREVER_IN_CLOSE) {
-            release.await();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted in close");
+            }
         }
     }
 
