@@ -31,7 +31,8 @@ import java.util.Objects;
  *   <li>Counters are cumulative totals (never deltas); gauges that are {@code NaN} or infinite are
  *       written as {@code null}, since JSON has no such numbers.</li>
  *   <li>Strings are escaped as JSON requires ({@code "}, {@code \}, control characters); other
- *       characters are written as UTF-8, except unpaired surrogates, written as {@code \}{@code uXXXX}.</li>
+ *       characters are written as UTF-8, except unpaired surrogates, which are written as
+ *       six-character escapes (a backslash, {@code u} and four hex digits) so that no data is lost.</li>
  * </ul>
  *
  * <p>Threading: the pipeline calls {@link #publish} and {@link #close} on this sink's delivery
