@@ -1,0 +1,174 @@
+package dev.tandem.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tandem.stats.DropReason;
+import dev.tandem.stats.Measurement;
+import dev.tandem.stats.RecordingStatsSink;
+import dev.tandem.stats.SinkOptions;
+import dev.tandem.stats.StatsPipeline;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documentation shows real code and real names. Code snippets marked
+ * {@code <!-- snippet: path -->} must equal that file verbatim, and the tables of self-metrics,
+ * drop reasons and option defaults in docs/stats-pipeline.md must match what the code does.
+ */
+class DocsMatchCodeTest {
+    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\n```java\n(.*?)```\n", Pattern.DOTALL);
+
+    private static Path root() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("examples/pom.xml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static String read(String relative) throws IOException {
+        return Files.readString(root().resolve(relative), StandardCharsets.UTF_8);
+    }
+
+    private static List<Path> markdownFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
+        out.add(root().resolve("README.md"));
+        try (Stream<Path> docs = Files.walk(root().resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void everyMarkedSnippetIsItsFileVerbatim() throws IOException {
+        Map<String, String> shown = new TreeMap<>();
+        for (Path md : markdownFiles()) {
+            String text = Files.readString(md, StandardCharsets.UTF_8);
+            Matcher m = SNIPPET.matcher(text);
+            while (m.find()) {
+                String where = root().relativize(md) + " -> " + m.group(1);
+                assertEquals(read(m.group(1)), m.group(2), where + " is not the file verbatim");
+                shown.put(root().relativize(md).toString(), m.group(1));
+            }
+            long markers = Pattern.compile("<!-- snippet:").matcher(text).results().count();
+            long matched = SNIPPET.matcher(text).results().count();
+            assertEquals(markers, matched, md + ": a snippet marker must be followed directly by a ```java block");
+        }
+        assertEquals("examples/src/main/java/dev/tandem/examples/StatsQuickStart.java", shown.get("README.md"));
+        assertEquals("examples/src/main/java/dev/tandem/examples/sink/MinimalSink.java",
+                shown.get("docs/stats-pipeline.md"));
+    }
+
+    /** Table rows of one section of a Markdown file: the cells, trimmed, of lines starting with "| `". */
+    private static List<List<String>> rows(String markdown, String heading) {
+        int start = markdown.indexOf("\n" + heading + "\n");
+        assertTrue(start >= 0, "no section " + heading);
+        int end = markdown.indexOf("\n## ", start + heading.length() + 2);
+        String section = markdown.substring(start, end < 0 ? markdown.length() : end);
+        List<List<String>> out = new ArrayList<>();
+        String[] lines = section.split("\n");
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n];
+            boolean header = n + 1 < lines.length && lines[n + 1].startsWith("|---");
+            if (line.startsWith("| `") && !header) {
+                List<String> cells = new ArrayList<>();
+                for (String cell : line.substring(1, line.length() - 1).split("\\|", -1)) {
+                    cells.add(cell.trim());
+                }
+                out.add(cells);
+            }
+        }
+        return out;
+    }
+
+    private static String unquote(String cell) {
+        return cell.replace("`", "");
+    }
+
+    @Test
+    void theSelfMetricsTableListsExactlyWhatThePipelineRegisters() throws IOException {
+        Map<String, String> documented = new TreeMap<>();
+        for (List<String> row : rows(read("docs/stats-pipeline.md"), "## Self-metrics and the drop summary")) {
+            TreeSet<String> keys = new TreeSet<>(List.of("sink"));
+            if (!row.get(2).isEmpty()) {
+                keys.add(row.get(2).substring(1, row.get(2).indexOf('`', 1))); // "`reason` (...)" -> reason
+            }
+            documented.put(unquote(row.get(0)), row.get(1) + " " + keys);
+        }
+
+        Map<String, String> registered = new TreeMap<>();
+        StatsPipeline stats = StatsPipeline.builder().sink("one", new RecordingStatsSink()).build();
+        try {
+            for (Measurement m : stats.measurements()) {
+                TreeSet<String> keys = new TreeSet<>();
+                for (int i = 0; i < m.tags().size(); i++) {
+                    keys.add(m.tags().key(i));
+                }
+                registered.put(m.name(), m.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + keys);
+            }
+        } finally {
+            stats.close(Duration.ofSeconds(5));
+        }
+        assertEquals(registered, documented);
+    }
+
+    @Test
+    void theDropReasonTableListsEveryReasonInOrder() throws IOException {
+        List<String> documented = new ArrayList<>();
+        for (List<String> row : rows(read("docs/stats-pipeline.md"), "## Why an event is dropped")) {
+            documented.add(unquote(row.get(0)));
+        }
+        List<String> actual = new ArrayList<>();
+        for (DropReason r : DropReason.values()) {
+            actual.add(r.tagValue());
+        }
+        assertEquals(actual, documented);
+    }
+
+    @Test
+    void theOptionsTableShowsTheBuildersDefaults() throws IOException {
+        SinkOptions d = SinkOptions.defaults();
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("queueCapacity", Integer.toString(d.queueCapacity()));
+        expected.put("batchSize", Integer.toString(d.batchSize()));
+        expected.put("linger", human(d.linger()));
+        expected.put("metricsInterval", human(d.metricsInterval()));
+        expected.put("publishTimeout", human(d.publishTimeout()));
+        expected.put("backoffInitial / backoffMax", human(d.backoffInitial()) + " / " + human(d.backoffMax()));
+        expected.put("maxRetries", Integer.toString(d.maxRetries()));
+        expected.put("maxEventsPerSecond", d.maxEventsPerSecond() == 0 ? "0 (off)" : Long.toString(d.maxEventsPerSecond()));
+
+        Map<String, String> documented = new LinkedHashMap<>();
+        for (List<String> row : rows(read("docs/stats-pipeline.md"), "## Options")) {
+            String option = unquote(row.get(0));
+            if (expected.containsKey(option)) {
+                documented.put(option, row.get(1));
+            } else if (!List.of("closeTimeout", "dropLogInterval", "clock").contains(option)) {
+                fail("docs/stats-pipeline.md documents an unknown option " + option);
+            }
+        }
+        assertEquals(expected, documented);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
