@@ -1,0 +1,619 @@
+package dev.tandem.core;
+
+import dev.tandem.stats.Clock;
+import dev.tandem.stats.Counter;
+import dev.tandem.stats.EventType;
+import dev.tandem.stats.StatsPipeline;
+import dev.tandem.stats.Tags;
+import dev.tandem.stats.internal.Checks;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry every {@link ConnectionPair} belongs to: it starts pairs, enforces their deadlines
+ * with one shared timer thread, keeps exact counts, reports through the stats pipeline without
+ * ever blocking on it, shows what is live (the dump) and shuts everything down within a deadline.
+ *
+ * <pre>{@code
+ * ConnectionManager manager = ConnectionManager.builder()
+ *         .idleTimeout(Duration.ofMinutes(2))
+ *         .build();
+ * ConnectionPair<String> pair = manager.open(socket,
+ *         ctx -> handler.readLoop(),             // your read loop: return at EOF, throw on error
+ *         (line, ctx) -> handler.write(line));   // how to write one message
+ * pair.send("hello");
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Each pair has a reader and a writer thread from the manager's thread factory
+ * ({@code tandem-<id>-reader}, {@code tandem-<id>-writer}; platform daemon threads by default,
+ * virtual threads with {@link Builder#virtualThreads()}). The manager adds one timer thread
+ * ({@code tandem-timer}) and, only when teardown work must move off the thread that triggered it,
+ * short-lived {@code tandem-cleanup-N} threads. All end by {@link #shutdown(Duration)}.
+ */
+public final class ConnectionManager {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
+
+    private static final int RUNNING = 0;
+    private static final int SHUTTING_DOWN = 1;
+    private static final int TERMINATED = 2;
+
+    final String name;
+    final Clock clock;
+    final ThreadFactory threads;
+    final int queueCapacity;
+    final OverflowPolicy overflowPolicy;
+    final CleanupHook[] hooks;
+    final CleanupPool cleanup;
+    private final long idleNanos;
+    private final long writeNanos;
+    private final long graceNanos;
+    private final long hookNanos;
+    private final long tickNanos;
+    private final boolean virtual;
+
+    private final ConcurrentHashMap<Long, PairImpl<?>> registry = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CompletableFuture<ShutdownReport> terminated = new CompletableFuture<>();
+    private final Object drained = new Object();
+
+    private final StatsPipeline stats;
+    private final boolean ownsStats;
+    private final Counter opened;
+    private final Counter[] closed = new Counter[CloseReason.values().length];
+    private final Tags[] closedTags = new Tags[CloseReason.values().length];
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong stuck = new AtomicLong();
+    final Counter messagesDropped;
+    private final Counter hookFailures;
+    private final EventType closedEvent;
+    private final EventType stuckEvent;
+    private final Tags managerTag;
+
+    private final ArrayDeque<CloseInfo> recentlyClosed;
+    private final int recentlyClosedSize;
+    private final ThrottledLog hookLog;
+    private final ThrottledLog stuckLog;
+
+    private final Thread timer;
+    private volatile boolean timerStopped;
+    private volatile DiagnosticsServer diagnostics;
+
+    private ConnectionManager(Builder b) {
+        this.name = b.name;
+        this.clock = b.clock;
+        this.virtual = b.virtual;
+        this.threads = b.threads != null ? b.threads : b.virtual ? VirtualThreads.factory() : ConnectionManager::daemon;
+        this.queueCapacity = b.queueCapacity;
+        this.overflowPolicy = b.overflowPolicy;
+        this.hooks = b.hooks.toArray(new CleanupHook[0]);
+        this.idleNanos = b.idleTimeout == null ? 0 : b.idleTimeout.toNanos();
+        this.writeNanos = b.writeTimeout.toNanos();
+        this.graceNanos = b.gracePeriod.toNanos();
+        this.hookNanos = b.hookTimeout.toNanos();
+        this.tickNanos = b.timerTick != null ? b.timerTick.toNanos() : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
+        this.cleanup = new CleanupPool(this.threads);
+        this.recentlyClosedSize = b.recentlyClosed;
+        this.recentlyClosed = new ArrayDeque<>(Math.min(recentlyClosedSize, 1024));
+        long now = clock.nanoTime();
+        this.hookLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
+        this.stuckLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
+
+        this.ownsStats = b.stats == null;
+        this.stats = ownsStats ? StatsPipeline.builder().clock(clock).build() : b.stats;
+        this.managerTag = Tags.of("manager", name);
+        this.opened = stats.counter("tandem.connections.opened", managerTag);
+        for (CloseReason r : CloseReason.values()) {
+            closedTags[r.ordinal()] = managerTag.and("reason", r.tagValue());
+            closed[r.ordinal()] = stats.counter("tandem.connections.closed", closedTags[r.ordinal()]);
+        }
+        this.messagesDropped = stats.counter("tandem.connections.messages.dropped", managerTag);
+        this.hookFailures = stats.counter("tandem.connections.hook.failures", managerTag);
+        stats.gauge("tandem.connections.live", managerTag, live::get);
+        stats.gauge("tandem.connections.stuck", managerTag, stuck::get);
+        this.closedEvent = stats.eventType("tandem.connection.closed",
+                "id", "duration_ms", "bytes_in", "bytes_out", "messages_in", "messages_out");
+        this.stuckEvent = stats.eventType("tandem.connection.stuck", "id", "closing_ms");
+
+        this.timer = daemon(this::runTimer);
+        timer.setName("tandem-timer-" + name);
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static long defaultTick(long... timeouts) {
+        long min = Long.MAX_VALUE;
+        for (long t : timeouts) {
+            if (t > 0) {
+                min = Math.min(min, t);
+            }
+        }
+        // a quarter of the shortest deadline, between 5 ms and 250 ms: a timeout fires at most 25% late
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(250), min / 4));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** True if this JDK can run pairs on virtual threads (21+). */
+    public static boolean virtualThreadsSupported() {
+        return VirtualThreads.supported();
+    }
+
+    // ================================================================== opening
+
+    /**
+     * Opens a pair over {@code resource} and starts its reader and writer.
+     *
+     * @throws IllegalStateException if the manager is shut down (the resource is then closed, so it
+     *     cannot leak)
+     */
+    public <M> ConnectionPair<M> open(AutoCloseable resource, Reader<M> reader, Writer<M> writer) {
+        return this.<M>pair(resource).reader(reader).writer(writer).start();
+    }
+
+    /** A builder for a pair with its own cleanup hooks. */
+    public <M> PairBuilder<M> pair(AutoCloseable resource) {
+        return new PairBuilder<>(this, Objects.requireNonNull(resource, "resource"));
+    }
+
+    /** Collects a pair's reader, writer and hooks; {@link #start()} opens it, once. */
+    public static final class PairBuilder<M> {
+        private final ConnectionManager mgr;
+        private final AutoCloseable resource;
+        private Reader<M> reader;
+        private Writer<M> writer;
+        private final List<CleanupHook> hooks = new ArrayList<>(2);
+        private boolean started;
+
+        private PairBuilder(ConnectionManager mgr, AutoCloseable resource) {
+            this.mgr = mgr;
+            this.resource = resource;
+        }
+
+        public PairBuilder<M> reader(Reader<M> reader) {
+            this.reader = Objects.requireNonNull(reader, "reader");
+            return this;
+        }
+
+        public PairBuilder<M> writer(Writer<M> writer) {
+            this.writer = Objects.requireNonNull(writer, "writer");
+            return this;
+        }
+
+        /** A hook run once when this pair has closed, before the manager's hooks. */
+        public PairBuilder<M> cleanupHook(CleanupHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * Registers the pair and starts its reader and writer threads.
+         *
+         * @throws IllegalStateException if this builder already started a pair, or the manager is
+         *     shut down (the resource is then closed)
+         * @throws NullPointerException if the reader or writer is missing
+         */
+        public ConnectionPair<M> start() {
+            if (started) {
+                throw new IllegalStateException("pair already started (expected: one start per builder)");
+            }
+            Objects.requireNonNull(reader, "reader");
+            Objects.requireNonNull(writer, "writer");
+            started = true;
+            return mgr.start(resource, reader, writer, hooks.toArray(new CleanupHook[0]));
+        }
+    }
+
+    private <M> ConnectionPair<M> start(AutoCloseable resource, Reader<M> reader, Writer<M> writer, CleanupHook[] pairHooks) {
+        if (state.get() != RUNNING) {
+            closeQuietly(resource);
+            throw new IllegalStateException("manager '" + name + "' is shut down (expected: open pairs before shutdown)");
+        }
+        PairImpl<M> p = new PairImpl<>(nextId.incrementAndGet(), this, resource, reader, writer, pairHooks);
+        registry.put(p.id, p);
+        live.incrementAndGet();
+        opened.increment();
+        p.start();
+        if (state.get() != RUNNING) { // raced with shutdown, which may have missed it
+            p.closeWith(CloseReason.SHUTDOWN, null);
+        }
+        return p;
+    }
+
+    private static void closeQuietly(AutoCloseable r) {
+        try {
+            r.close();
+        } catch (Exception e) {
+            log.debug("closing a resource refused by a shut-down manager failed", e);
+        }
+    }
+
+    // ================================================================== callbacks from pairs
+
+    void onStuck(PairImpl<?> p, PairSnapshot snapshot, long closingNanos) {
+        stuck.incrementAndGet();
+        stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
+        stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK: a side did not exit within "
+                + Duration.ofNanos(graceNanos) + " of close; its hooks run now on a cleanup thread\n" + snapshot, null);
+    }
+
+    void hookFailed(PairImpl<?> p, Exception failure) {
+        hookFailures.increment();
+        hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
+    }
+
+    void onClosed(PairImpl<?> p, CloseInfo info) {
+        if (registry.remove(p.id) == null) {
+            return;
+        }
+        if (p.wasStuck()) {
+            stuck.decrementAndGet();
+        }
+        CloseReason reason = info.reason();
+        closed[reason.ordinal()].increment();
+        live.decrementAndGet();
+        closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
+                info.bytesOut(), info.messagesIn(), info.messagesOut());
+        synchronized (recentlyClosed) {
+            if (recentlyClosed.size() == recentlyClosedSize) {
+                recentlyClosed.pollFirst();
+            }
+            recentlyClosed.addLast(info);
+        }
+        if (state.get() != RUNNING && registry.isEmpty()) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    // ================================================================== timer
+
+    private void runTimer() {
+        while (!timerStopped) {
+            tick(clock.nanoTime());
+            LockSupport.parkNanos(this, tickNanos);
+        }
+    }
+
+    /** One pass of the shared timer over every live pair (G6, STUCK detection, hook deadlines). */
+    void tick(long now) {
+        for (PairImpl<?> p : registry.values()) {
+            try {
+                p.checkDeadlines(now, idleNanos, writeNanos, graceNanos, hookNanos);
+            } catch (Throwable t) { // our bug: the timer must survive it
+                log.error("Tandem timer failed on pair {}", p.id, t);
+            }
+        }
+    }
+
+    // ================================================================== observation
+
+    /** Exact counts, read now. */
+    public ConnectionCounts counts() {
+        long[] c = new long[closed.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = closed[i].count();
+        }
+        return new ConnectionCounts(opened.count(), live.get(), stuck.get(), c, messagesDropped.count());
+    }
+
+    /** Snapshots of every live pair (open, closing or stuck), oldest first. */
+    public List<PairSnapshot> pairs() {
+        List<PairImpl<?>> ps = new ArrayList<>(registry.values());
+        ps.sort(Comparator.comparingLong(p -> p.id));
+        List<PairSnapshot> out = new ArrayList<>(ps.size());
+        for (PairImpl<?> p : ps) {
+            out.add(p.snapshot());
+        }
+        return out;
+    }
+
+    /** The detail view of one live pair. */
+    public Optional<PairSnapshot> pair(long id) {
+        PairImpl<?> p = registry.get(id);
+        return p == null ? Optional.empty() : Optional.of(p.snapshot());
+    }
+
+    /** The last closed pairs (up to the builder's {@code recentlyClosed}), oldest first. */
+    public List<CloseInfo> recentlyClosed() {
+        synchronized (recentlyClosed) {
+            return new ArrayList<>(recentlyClosed);
+        }
+    }
+
+    /**
+     * The live pairs grouped by (state, reader stack, writer stack), most common first, in a text
+     * format close to Go's {@code pprof goroutine?debug=1} (G8). Works for virtual threads too.
+     */
+    public String dump() {
+        return PairDump.format(name, pairs(), counts());
+    }
+
+    /** The stats pipeline this manager reports to. */
+    public StatsPipeline stats() {
+        return stats;
+    }
+
+    /**
+     * Starts the read-only diagnostics endpoint (GET {@code /tandem/pairs}, {@code /tandem/pairs/<id>},
+     * {@code /tandem/closed}, {@code /tandem/counts}, {@code /tandem/threads}) on
+     * {@code 127.0.0.1:port} (0 picks a free port). Stopped by shutdown.
+     *
+     * @throws IllegalStateException if already started or the manager is shut down
+     */
+    public DiagnosticsServer startDiagnostics(int port) throws java.io.IOException {
+        return startDiagnostics(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** As {@link #startDiagnostics(int)}, on an address of your choice (loopback is strongly advised). */
+    public synchronized DiagnosticsServer startDiagnostics(java.net.InetSocketAddress address) throws java.io.IOException {
+        Objects.requireNonNull(address, "address");
+        if (diagnostics != null) {
+            throw new IllegalStateException("diagnostics already started at " + diagnostics.address());
+        }
+        if (state.get() != RUNNING) {
+            throw new IllegalStateException("manager '" + name + "' is shut down");
+        }
+        diagnostics = DiagnosticsServer.start(this, address);
+        return diagnostics;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True if pairs run on virtual threads. */
+    public boolean usesVirtualThreads() {
+        return virtual;
+    }
+
+    public boolean isShutdown() {
+        return state.get() != RUNNING;
+    }
+
+    // ================================================================== shutdown
+
+    /**
+     * Closes every pair with {@link CloseReason#SHUTDOWN}, waits at most {@code timeout} for them to
+     * reach CLOSED, and returns the pairs that did not (G9). Pairs still closing at the deadline
+     * are marked STUCK and their hooks are started on cleanup threads. Never waits past the
+     * deadline; later calls wait for the first one, up to their own timeout. Closes the stats
+     * pipeline only if the manager created it.
+     */
+    public ShutdownReport shutdown(Duration timeout) {
+        long timeoutNanos = Checks.nonNegativeNanos("timeout", timeout);
+        long start = System.nanoTime();
+        long deadline = Checks.deadline(start, timeoutNanos);
+        if (!state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+            try {
+                return terminated.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+            }
+        }
+        // The timer keeps running until the deadline: it marks STUCK pairs and cuts hooks off.
+        int closedNow = 0;
+        for (PairImpl<?> p : registry.values()) {
+            if (p.closeWith(CloseReason.SHUTDOWN, null)) {
+                closedNow++;
+            }
+        }
+        boolean interrupted = false;
+        synchronized (drained) {
+            long left;
+            while (!registry.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+        }
+        List<PairImpl<?>> left = new ArrayList<>(registry.values());
+        for (PairImpl<?> p : left) {
+            p.forceStuck(clock.nanoTime()); // their hooks still run, on cleanup threads
+        }
+        List<PairSnapshot> stragglers = pairs();
+        timerStopped = true;
+        LockSupport.unpark(timer);
+        cleanup.shutdown();
+        DiagnosticsServer d = diagnostics;
+        if (d != null) {
+            d.stop();
+        }
+        if (ownsStats) {
+            stats.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        ShutdownReport report = new ShutdownReport(closedNow, stragglers, Duration.ofNanos(System.nanoTime() - start));
+        if (!report.clean()) {
+            log.warn("Tandem manager '{}' shut down with {} pair(s) not closed: {}", name, stragglers.size(),
+                    Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
+        }
+        state.set(TERMINATED);
+        terminated.complete(report);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return report;
+    }
+
+    void startTimer() {
+        timer.start();
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionManager{" + name + ", " + counts() + '}';
+    }
+
+    // ================================================================== builder
+
+    /** Options of a manager; {@link #build()} validates them all and starts the timer. */
+    public static final class Builder {
+        private String name = "default";
+        private StatsPipeline stats;
+        private Clock clock = Clock.system();
+        private ThreadFactory threads;
+        private boolean virtual;
+        private int queueCapacity = 1024;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_PAIR;
+        private Duration idleTimeout;
+        private Duration writeTimeout = Duration.ofSeconds(10);
+        private Duration gracePeriod = Duration.ofSeconds(5);
+        private Duration hookTimeout = Duration.ofSeconds(5);
+        private Duration timerTick;
+        private int recentlyClosed = 256;
+        private final List<CleanupHook> hooks = new ArrayList<>();
+        private boolean built;
+
+        private Builder() {}
+
+        /** The {@code manager} tag on every metric and event (default {@code default}). */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Where counts and events go (default: a pipeline without sinks, owned by the manager). */
+        public Builder stats(StatsPipeline stats) {
+            this.stats = Objects.requireNonNull(stats, "stats");
+            return this;
+        }
+
+        /** The clock for every deadline (default {@link Clock#system()}); tests pass their own. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where reader, writer and cleanup threads come from (default: platform daemon threads). */
+        public Builder threadFactory(ThreadFactory threads) {
+            this.threads = Objects.requireNonNull(threads, "threads");
+            this.virtual = false;
+            return this;
+        }
+
+        /**
+         * Runs readers and writers on virtual threads. Needs JDK 21+ at run time (checked by
+         * {@link #build()}); Tandem itself stays Java 17 bytecode.
+         */
+        public Builder virtualThreads() {
+            this.virtual = true;
+            this.threads = null;
+            return this;
+        }
+
+        /** The most messages a pair's outbound queue holds (default 1024); it grows on demand up to this. */
+        public Builder outboundQueueCapacity(int capacity) {
+            this.queueCapacity = capacity;
+            return this;
+        }
+
+        /** What a full outbound queue does (default {@link OverflowPolicy#CLOSE_PAIR}). */
+        public Builder overflowPolicy(OverflowPolicy policy) {
+            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Close a pair whose read side saw no input for this long (default: no idle timeout). */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Close a pair whose write makes no progress for this long (default 10 s). */
+        public Builder writeTimeout(Duration writeTimeout) {
+            this.writeTimeout = writeTimeout;
+            return this;
+        }
+
+        /** How long the sides have to exit after close before the pair is reported STUCK (default 5 s). */
+        public Builder gracePeriod(Duration gracePeriod) {
+            this.gracePeriod = gracePeriod;
+            return this;
+        }
+
+        /** The deadline of each cleanup hook (default 5 s). */
+        public Builder hookTimeout(Duration hookTimeout) {
+            this.hookTimeout = hookTimeout;
+            return this;
+        }
+
+        /** How often the shared timer checks deadlines (default: a quarter of the shortest, 5–250 ms). */
+        public Builder timerTick(Duration tick) {
+            this.timerTick = tick;
+            return this;
+        }
+
+        /** How many closed pairs the ring keeps for diagnostics (default 256). */
+        public Builder recentlyClosed(int size) {
+            this.recentlyClosed = size;
+            return this;
+        }
+
+        /** A hook run once for every pair of this manager, after the pair's own hooks. */
+        public Builder cleanupHook(CleanupHook hook) {
+            hooks.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /**
+         * Validates every option and starts the manager's timer.
+         *
+         * @throws IllegalArgumentException naming the first invalid option
+         * @throws IllegalStateException if this builder already built a manager, or virtual
+         *     threads were asked for on a JDK without them
+         */
+        public ConnectionManager build() {
+            if (built) {
+                throw new IllegalStateException("this builder already built a manager (expected: one build per builder)");
+            }
+            Checks.notEmpty("name", name);
+            Checks.positive("outboundQueueCapacity", queueCapacity);
+            if (idleTimeout != null) {
+                Checks.positiveNanos("idleTimeout", idleTimeout);
+            }
+            Checks.positiveNanos("writeTimeout", writeTimeout);
+            Checks.positiveNanos("gracePeriod", gracePeriod);
+            Checks.positiveNanos("hookTimeout", hookTimeout);
+            if (timerTick != null) {
+                Checks.positiveNanos("timerTick", timerTick);
+            }
+            Checks.positive("recentlyClosed", recentlyClosed);
+            if (virtual && !VirtualThreads.supported()) {
+                VirtualThreads.factory(); // throws the explanation
+            }
+            built = true;
+            ConnectionManager m = new ConnectionManager(this);
+            m.startTimer();
+            return m;
+        }
+    }
+}

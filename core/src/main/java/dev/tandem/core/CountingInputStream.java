@@ -1,0 +1,42 @@
+package dev.tandem.core;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The reader's view of the resource: every byte read marks read activity and is counted. */
+final class CountingInputStream extends FilterInputStream {
+    private final PairImpl<?> pair;
+
+    CountingInputStream(InputStream in, PairImpl<?> pair) {
+        super(in);
+        this.pair = pair;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+            pair.markRead(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            pair.markRead(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = in.skip(n);
+        if (skipped > 0) {
+            pair.markRead(skipped);
+        }
+        return skipped;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tandem.core;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The read-only HTTP view of a manager, on the JDK's built-in server, bound to loopback unless told
+ * otherwise. GET only; plain text; no message contents anywhere.
+ *
+ * <ul>
+ *   <li>{@code /tandem/pairs} — the grouped dump ({@link ConnectionManager#dump()})</li>
+ *   <li>{@code /tandem/pairs/<id>} — one pair in detail</li>
+ *   <li>{@code /tandem/closed} — the ring of recently closed pairs with reason and duration</li>
+ *   <li>{@code /tandem/counts} — exact counts</li>
+ *   <li>{@code /tandem/threads} — every JVM thread grouped by stack ({@link ThreadProfile})</li>
+ * </ul>
+ */
+public final class DiagnosticsServer {
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private DiagnosticsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    static DiagnosticsServer start(ConnectionManager mgr, InetSocketAddress address) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "tandem-diagnostics");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/tandem/", exchange -> handle(mgr, exchange));
+        server.start();
+        return new DiagnosticsServer(server, executor);
+    }
+
+    /** Where it listens (the real port when started with 0). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    void stop() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static void handle(ConnectionManager mgr, HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod())) {
+                ex.getResponseHeaders().set("Allow", "GET");
+                send(ex, 405, "method not allowed: GET only\n");
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            if (path.equals("/tandem/pairs")) {
+                send(ex, 200, mgr.dump());
+            } else if (path.startsWith("/tandem/pairs/")) {
+                String tail = path.substring("/tandem/pairs/".length());
+                long id;
+                try {
+                    id = Long.parseLong(tail);
+                } catch (NumberFormatException e) {
+                    send(ex, 400, "pair id must be a number\n");
+                    return;
+                }
+                Optional<PairSnapshot> p = mgr.pair(id);
+                if (p.isPresent()) {
+                    send(ex, 200, p.get() + "\n");
+                } else {
+                    send(ex, 404, "no live pair " + id + " (see /tandem/closed)\n");
+                }
+            } else if (path.equals("/tandem/closed")) {
+                StringBuilder sb = new StringBuilder("recently closed pairs, oldest first\n");
+                for (CloseInfo c : mgr.recentlyClosed()) {
+                    sb.append(c).append('\n');
+                }
+                send(ex, 200, sb.toString());
+            } else if (path.equals("/tandem/counts")) {
+                send(ex, 200, mgr.counts() + "\n");
+            } else if (path.equals("/tandem/threads")) {
+                send(ex, 200, ThreadProfile.capture());
+            } else {
+                send(ex, 404, "try /tandem/pairs, /tandem/pairs/<id>, /tandem/closed, /tandem/counts, /tandem/threads\n");
+            }
+        } catch (RuntimeException e) { // our bug: answer 500 rather than hang the client
+            send(ex, 500, "internal error: " + e.getClass().getName() + "\n");
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

@@ -1,0 +1,757 @@
+package dev.tandem.core;
+
+import dev.tandem.stats.internal.JcTools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One pair: the lifecycle state machine, the outbound queue, the writer loop and the teardown.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li><b>Threads.</b> The reader thread runs the user's {@link Reader}; the writer thread runs
+ *       {@link #writeLoop()}; any thread may call {@link #send}, {@link #close()} and the
+ *       {@code mark*} methods; the manager's timer calls {@link #checkDeadlines}; hooks run on a
+ *       side thread of this pair, or on a cleanup thread when a hook was cut off or a side is
+ *       stuck.</li>
+ *   <li><b>One atomic state.</b> {@link #life} holds an immutable {@link Life} (state, first
+ *       reason and cause, close time), replaced only by CAS and only forward: OPEN → CLOSING →
+ *       (STUCK →) CLOSED. The CAS out of OPEN is the single point that decides the close reason
+ *       (G4) and that runs {@link #onClosing} exactly once (G2).</li>
+ *   <li><b>Tokens before teardown.</b> {@link #pending} starts at 4: reader, writer, the closer
+ *       (released once it has woken both sides) and the resource (released once closed). Hooks run
+ *       when it reaches 0, so they always run after the resource is closed and after every wake-up
+ *       (no interrupt can land in a hook), and the thread that releases the last token is the one
+ *       that runs them (inline on a side thread, else on a cleanup thread, never on the timer or a
+ *       caller's thread).</li>
+ *   <li><b>Finish barrier.</b> {@link #finishBarrier} starts at 2: "tokens at 0" and "hooks done".
+ *       The thread bringing it to 0 moves to CLOSED and does the accounting, exactly once. A STUCK
+ *       pair runs its hooks early (forced by the timer) and reaches CLOSED only if its stuck side
+ *       ever exits.</li>
+ *   <li><b>Hook cursor.</b> {@link #hookCursor} is the index of the hook whose run is owned; the
+ *       owner advances it by CAS after each hook. The timer, seeing a hook past its deadline,
+ *       advances it instead and hands the rest to a cleanup thread; the abandoned owner's CAS then
+ *       fails and it stops. Each hook runs at most once; the rest always run.</li>
+ *   <li><b>Writer wake-up.</b> Dekker-style on volatiles: the writer sets {@code writing} then
+ *       re-reads the state; the closer moves the state then reads {@code writing}. Either the
+ *       writer sees the close, or the closer sees the write and interrupts it. An idle writer parks
+ *       with {@code writerParked} set and is unparked by {@code send} or close.</li>
+ *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue:
+ *       the message is reported as unsent. Progress fields are written by one thread each and read
+ *       racily by the timer: a read that is a tick stale only delays a timeout by a tick.</li>
+ * </ul>
+ */
+final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
+    private static final CleanupHook[] SEALED = new CleanupHook[0];
+    private static final AtomicLongFieldUpdater<PairImpl<?>> BYTES_IN = updater("bytesIn");
+    private static final AtomicLongFieldUpdater<PairImpl<?>> BYTES_OUT = updater("bytesOut");
+    private static final AtomicLongFieldUpdater<PairImpl<?>> MESSAGES_IN = updater("messagesIn");
+    private static final AtomicLongFieldUpdater<PairImpl<?>> DROPPED = updater("messagesDropped");
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static AtomicLongFieldUpdater<PairImpl<?>> updater(String field) {
+        return (AtomicLongFieldUpdater) AtomicLongFieldUpdater.newUpdater(PairImpl.class, field);
+    }
+
+    /** The lifecycle record: replaced, never mutated. */
+    static final class Life {
+        static final Life OPEN = new Life(PairState.OPEN, null, null, 0);
+
+        final PairState state;
+        final CloseReason reason;
+        final Throwable cause;
+        final long closeStartNanos;
+
+        Life(PairState state, CloseReason reason, Throwable cause, long closeStartNanos) {
+            this.state = state;
+            this.reason = reason;
+            this.cause = cause;
+            this.closeStartNanos = closeStartNanos;
+        }
+
+        Life with(PairState next) {
+            return new Life(next, reason, cause, closeStartNanos);
+        }
+    }
+
+    /** Which hook runs, since when, on which thread: replaced per hook. */
+    private static final class HookRun {
+        final int index;
+        final long startNanos;
+        final Thread thread;
+
+        HookRun(int index, long startNanos, Thread thread) {
+            this.index = index;
+            this.startNanos = startNanos;
+            this.thread = thread;
+        }
+    }
+
+    final long id;
+    private final ConnectionManager mgr;
+    private final AutoCloseable resource;
+    private final Reader<M> reader;
+    private final Writer<M> writer;
+    private final long openedNanos;
+    private final long openedMillis;
+
+    private final AtomicReference<Life> life = new AtomicReference<>(Life.OPEN);
+    private final AtomicReference<CleanupHook[]> hooks;
+    private final AtomicInteger pending = new AtomicInteger(4);
+    private final AtomicInteger finishBarrier = new AtomicInteger(2);
+    private final AtomicInteger hookCursor = new AtomicInteger();
+    private volatile HookRun hookRun;
+    private final java.util.concurrent.atomic.AtomicBoolean teardownClaimed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile CleanupHook[] hookChain; // set once by onClosing
+    private final CompletableFuture<CloseInfo> closeFuture = new CompletableFuture<>();
+    private final List<Throwable> laterFailures = Collections.synchronizedList(new ArrayList<>(2));
+
+    private volatile boolean everStuck;
+    private volatile Thread readerThread;
+    private volatile Thread writerThread;
+    private volatile boolean readerAlive = true;
+    private volatile boolean writerAlive = true;
+
+    private volatile Queue<M> outbound; // created on the first send: idle pairs pay nothing for it
+    private volatile boolean writerParked;
+    private volatile boolean writing;
+    private volatile long writeProgressNanos;
+    private volatile long lastReadNanos;
+
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile long messagesIn;
+    private volatile long messagesOut; // writer thread only
+    private volatile long messagesDropped;
+
+    private InputStream input;   // reader thread only
+    private OutputStream output; // writer thread only
+
+    PairImpl(long id, ConnectionManager mgr, AutoCloseable resource, Reader<M> reader, Writer<M> writer,
+             CleanupHook[] pairHooks) {
+        this.id = id;
+        this.mgr = mgr;
+        this.resource = resource;
+        this.reader = reader;
+        this.writer = writer;
+        this.hooks = new AtomicReference<>(pairHooks);
+        this.openedNanos = mgr.clock.nanoTime();
+        this.openedMillis = mgr.clock.currentTimeMillis();
+        this.lastReadNanos = openedNanos;
+    }
+
+    // ================================================================== start
+
+    /** Starts both sides; a side that cannot start closes the pair and releases its token. */
+    void start() {
+        Thread w = newSide(this::runWriter, "writer");
+        Thread r = newSide(this::runReader, "reader");
+        writerThread = w;
+        readerThread = r;
+        startOrFail(w, false);
+        startOrFail(r, true);
+    }
+
+    private Thread newSide(Runnable body, String side) {
+        Thread t;
+        try {
+            t = mgr.threads.newThread(body);
+        } catch (Throwable e) {
+            t = null;
+        }
+        if (t != null) {
+            t.setName("tandem-" + id + "-" + side);
+        }
+        return t;
+    }
+
+    private void startOrFail(Thread t, boolean isReader) {
+        Throwable failure = null;
+        if (t == null) {
+            failure = new IllegalStateException("the thread factory returned no thread for the "
+                    + (isReader ? "reader" : "writer"));
+        } else {
+            try {
+                t.start();
+                return;
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+        closeWith(isReader ? CloseReason.READER_ERROR : CloseReason.WRITER_ERROR, failure);
+        if (isReader) {
+            readerAlive = false;
+        } else {
+            writerAlive = false;
+        }
+        release();
+    }
+
+    // ================================================================== sides
+
+    private void runReader() {
+        Throwable error = null;
+        try {
+            reader.read(this);
+        } catch (Throwable t) { // user code
+            error = t;
+        }
+        readerAlive = false;
+        if (error == null) {
+            closeWith(CloseReason.READER_EOF, null);
+        } else {
+            closeWith(classifyReadError(error), error);
+        }
+        release();
+        rethrowIfFatal(error);
+    }
+
+    /** A read that timed out on the socket's own SO_TIMEOUT is an idle timeout too. */
+    private static CloseReason classifyReadError(Throwable error) {
+        return error instanceof java.net.SocketTimeoutException ? CloseReason.IDLE_TIMEOUT : CloseReason.READER_ERROR;
+    }
+
+    private void runWriter() {
+        Throwable error = null;
+        try {
+            writeLoop();
+        } catch (Throwable t) { // user code
+            error = t;
+        }
+        writing = false;
+        writerAlive = false;
+        if (error != null) {
+            closeWith(CloseReason.WRITER_ERROR, error);
+        }
+        release();
+        rethrowIfFatal(error);
+    }
+
+    /** Drains the outbound queue in order until the pair closes. */
+    private void writeLoop() throws Exception {
+        while (true) {
+            Queue<M> q = outbound;
+            M m = q == null ? null : q.poll();
+            if (m != null) {
+                writeProgressNanos = mgr.clock.nanoTime();
+                writing = true;
+                if (life.get().state != PairState.OPEN) { // re-check after announcing the write
+                    return;
+                }
+                writer.write(m, this);
+                writing = false;
+                messagesOut = messagesOut + 1;
+                continue;
+            }
+            if (life.get().state != PairState.OPEN) {
+                return;
+            }
+            writerParked = true;
+            q = outbound;
+            if ((q == null || q.isEmpty()) && life.get().state == PairState.OPEN) {
+                LockSupport.park(this);
+            }
+            writerParked = false;
+            if (Thread.interrupted() && life.get().state == PairState.OPEN) {
+                throw new InterruptedException("writer thread interrupted");
+            }
+        }
+    }
+
+    private static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+            throw (VirtualMachineError) t; // after cleanup: let the thread's handler see it
+        }
+    }
+
+    // ================================================================== send
+
+    @Override
+    public SendResult send(M message) {
+        Objects.requireNonNull(message, "message");
+        if (life.get().state != PairState.OPEN) {
+            return SendResult.CLOSED;
+        }
+        Queue<M> q = outbound;
+        if (q == null) {
+            q = createOutbound();
+        }
+        if (!q.offer(message)) {
+            if (mgr.overflowPolicy == OverflowPolicy.DROP_MESSAGE) {
+                DROPPED.incrementAndGet(this);
+                mgr.messagesDropped.increment();
+            } else {
+                closeWith(CloseReason.SLOW_CONSUMER, null);
+            }
+            return SendResult.OVERFLOW;
+        }
+        if (writerParked) {
+            Thread w = writerThread;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+        return SendResult.ACCEPTED;
+    }
+
+    private synchronized Queue<M> createOutbound() {
+        Queue<M> q = outbound;
+        if (q == null) {
+            q = JcTools.newGrowableMpscQueue(16, mgr.queueCapacity);
+            outbound = q;
+        }
+        return q;
+    }
+
+    @Override
+    public int queuedMessages() {
+        Queue<M> q = outbound;
+        return q == null ? 0 : q.size();
+    }
+
+    // ================================================================== close
+
+    @Override
+    public boolean close() {
+        return closeWith(CloseReason.EXPLICIT, null);
+    }
+
+    /** The one way out of OPEN. Non-blocking for JDK sockets; never runs hooks on the caller. */
+    boolean closeWith(CloseReason reason, Throwable cause) {
+        Life cur = life.get();
+        while (cur.state == PairState.OPEN) {
+            Life next = new Life(PairState.CLOSING, reason, cause, mgr.clock.nanoTime());
+            if (life.compareAndSet(cur, next)) {
+                onClosing();
+                return true;
+            }
+            cur = life.get();
+        }
+        if (cause != null) {
+            addLaterFailure(cause);
+        }
+        return false;
+    }
+
+    /** Runs once, on the thread that won the close: seal hooks, wake both sides, close the resource. */
+    private void onClosing() {
+        hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks);
+        Thread me = Thread.currentThread();
+        Thread r = readerThread;
+        if (r != null && r != me && readerAlive) {
+            r.interrupt(); // ends a wait on a queue or lock; a socket read ends when the resource closes
+        }
+        Thread w = writerThread;
+        if (w != null && w != me) {
+            if (writing) {
+                w.interrupt(); // frees a write blocked on something other than the resource
+            } else {
+                LockSupport.unpark(w);
+            }
+        }
+        closeResource();
+        release(); // the closer's token: every wake-up above happened before any hook can start
+    }
+
+    private void closeResource() {
+        if (closesWithoutBlocking(resource)) {
+            closeResourceNow();
+        } else {
+            try {
+                mgr.cleanup.execute(this::closeResourceNow); // user code: never on the caller or the timer
+            } catch (Throwable rejected) { // cleanup pool gone (after shutdown): close here, it is all we can do
+                closeResourceNow();
+            }
+        }
+    }
+
+    private void closeResourceNow() {
+        try {
+            resource.close();
+        } catch (Throwable t) {
+            addLaterFailure(t);
+        }
+        release();
+    }
+
+    /** JDK sockets close without waiting for the peer or for a thread blocked in I/O on them. */
+    private static boolean closesWithoutBlocking(AutoCloseable r) {
+        return r instanceof SocketChannel || (r instanceof Socket && !(r instanceof SSLSocket));
+    }
+
+    private void addLaterFailure(Throwable t) {
+        Throwable first = life.get().cause;
+        if (t == first) {
+            return;
+        }
+        laterFailures.add(t);
+        if (first != null) {
+            first.addSuppressed(t); // Throwable.addSuppressed is thread-safe
+        }
+    }
+
+    // ================================================================== teardown
+
+    /** Releases one of the four tokens; the last one starts the teardown, or finishes a STUCK pair. */
+    private void release() {
+        if (pending.decrementAndGet() != 0) {
+            return;
+        }
+        finishStep(); // "every token released" counts once
+        if (teardownClaimed.compareAndSet(false, true)) { // not claimed already by the STUCK path
+            startTeardown();
+        }
+    }
+
+    private void startTeardown() {
+        Thread me = Thread.currentThread();
+        if (me == readerThread || me == writerThread) {
+            runHooksFrom(0);
+        } else {
+            mgr.cleanup.execute(() -> runHooksFrom(0));
+        }
+    }
+
+    /** Owner of hook index {@code i} onwards (cursor == i). */
+    private void runHooksFrom(int i) {
+        CleanupHook[] chain = hookChain;
+        CloseInfo info = null;
+        while (i < chain.length) {
+            if (info == null) {
+                info = closeInfo(stuckNow());
+            }
+            Thread me = Thread.currentThread();
+            Thread.interrupted(); // a hook starts with a clean interrupt status
+            hookRun = new HookRun(i, mgr.clock.nanoTime(), me);
+            try {
+                chain[i].run(info);
+            } catch (Throwable t) { // user code
+                HookFailedException f = new HookFailedException("cleanup hook #" + i + " of pair " + id + " ("
+                        + chain[i].getClass().getName() + ") threw", t);
+                addLaterFailure(f);
+                mgr.hookFailed(this, f);
+            }
+            if (!hookCursor.compareAndSet(i, i + 1)) {
+                return; // cut off at its deadline: the cleanup thread that took over runs the rest
+            }
+            i++;
+        }
+        hookRun = null;
+        Thread.interrupted();
+        hooksDone();
+    }
+
+    private void hooksDone() {
+        if (!closeFuture.isDone() && life.get().state == PairState.STUCK) {
+            closeFuture.complete(closeInfo(true)); // waiters learn now; CLOSED follows if the side ever exits
+        }
+        finishStep();
+    }
+
+    private void finishStep() {
+        if (finishBarrier.decrementAndGet() != 0) {
+            return;
+        }
+        Life cur = life.get();
+        while (cur.state != PairState.CLOSED) {
+            if (life.compareAndSet(cur, cur.with(PairState.CLOSED))) {
+                break;
+            }
+            cur = life.get();
+        }
+        CloseInfo info = closeInfo(false);
+        closeFuture.complete(info);
+        mgr.onClosed(this, info);
+    }
+
+    private boolean stuckNow() {
+        return life.get().state == PairState.STUCK;
+    }
+
+    CloseInfo closeInfo(boolean stuck) {
+        Life l = life.get();
+        long lifetime = l.closeStartNanos == 0 ? 0 : l.closeStartNanos - openedNanos;
+        List<Throwable> later;
+        synchronized (laterFailures) {
+            later = List.copyOf(laterFailures);
+        }
+        Queue<M> q = outbound;
+        return new CloseInfo(id, l.reason, l.cause, later, openedMillis, Duration.ofNanos(Math.max(0, lifetime)),
+                bytesIn, bytesOut, messagesIn, messagesOut, q == null ? 0 : q.size(), messagesDropped, stuck);
+    }
+
+    // ================================================================== timer
+
+    /** Called by the manager's timer thread. Never blocks and never calls user code. */
+    void checkDeadlines(long now, long idleNanos, long writeNanos, long graceNanos, long hookNanos) {
+        Life l = life.get();
+        switch (l.state) {
+            case OPEN:
+                if (idleNanos > 0 && now - lastReadNanos > idleNanos) {
+                    closeWith(CloseReason.IDLE_TIMEOUT, null);
+                } else if (writeNanos > 0 && writing && now - writeProgressNanos > writeNanos) {
+                    closeWith(CloseReason.WRITE_TIMEOUT, null);
+                }
+                break;
+            case CLOSING:
+                if (pending.get() > 0 && now - l.closeStartNanos > graceNanos && hookChain != null) {
+                    markStuck(l, now);
+                }
+                checkHookDeadline(now, hookNanos);
+                break;
+            case STUCK:
+                checkHookDeadline(now, hookNanos);
+                break;
+            case CLOSED:
+                break;
+            default:
+                throw new IllegalStateException("pair " + id + " in state " + l.state);
+        }
+    }
+
+    /** Shutdown's deadline passed: a pair whose sides have not exited is STUCK now, grace or not. */
+    void forceStuck(long now) {
+        Life l = life.get();
+        if (l.state == PairState.CLOSING && pending.get() > 0 && hookChain != null) {
+            markStuck(l, now);
+        }
+    }
+
+    boolean wasStuck() {
+        return everStuck;
+    }
+
+    private void markStuck(Life closing, long now) {
+        if (!life.compareAndSet(closing, closing.with(PairState.STUCK))) {
+            return;
+        }
+        everStuck = true;
+        mgr.onStuck(this, snapshot(), now - closing.closeStartNanos);
+        if (teardownClaimed.compareAndSet(false, true)) {
+            mgr.cleanup.execute(() -> runHooksFrom(0)); // hooks still run, exactly once, on a cleanup thread
+        }
+    }
+
+    private void checkHookDeadline(long now, long hookNanos) {
+        HookRun run = hookRun;
+        if (run == null || now - run.startNanos <= hookNanos || hookCursor.get() != run.index) {
+            return;
+        }
+        if (!hookCursor.compareAndSet(run.index, run.index + 1)) {
+            return; // it finished just now
+        }
+        HookTimeoutException timeout = new HookTimeoutException("cleanup hook #" + run.index + " of pair " + id
+                + " did not finish within " + Duration.ofNanos(hookNanos) + "; interrupted and abandoned");
+        timeout.setStackTrace(run.thread.getStackTrace()); // where it hangs
+        addLaterFailure(timeout);
+        mgr.hookFailed(this, timeout);
+        run.thread.interrupt();
+        int next = run.index + 1;
+        mgr.cleanup.execute(() -> runHooksFrom(next));
+    }
+
+    // ================================================================== context
+
+    @Override
+    public ConnectionPair<M> pair() {
+        return this;
+    }
+
+    @Override
+    public AutoCloseable resource() {
+        return resource;
+    }
+
+    @Override
+    public InputStream input() {
+        InputStream in = input;
+        if (in == null) {
+            in = new CountingInputStream(rawInput(), this);
+            input = in;
+        }
+        return in;
+    }
+
+    @Override
+    public OutputStream output() {
+        OutputStream out = output;
+        if (out == null) {
+            out = new CountingOutputStream(rawOutput(), this);
+            output = out;
+        }
+        return out;
+    }
+
+    private InputStream rawInput() {
+        try {
+            if (resource instanceof Socket) {
+                return ((Socket) resource).getInputStream();
+            }
+            if (resource instanceof SocketChannel) {
+                return Channels.newInputStream((SocketChannel) resource);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new UnsupportedOperationException("input() needs a Socket or SocketChannel resource, not "
+                + resource.getClass().getName() + "; report reads with markRead(bytes)");
+    }
+
+    private OutputStream rawOutput() {
+        try {
+            if (resource instanceof Socket) {
+                return ((Socket) resource).getOutputStream();
+            }
+            if (resource instanceof SocketChannel) {
+                return Channels.newOutputStream((SocketChannel) resource);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new UnsupportedOperationException("output() needs a Socket or SocketChannel resource, not "
+                + resource.getClass().getName() + "; report writes with markWritten(bytes)");
+    }
+
+    @Override
+    public void markRead(long bytes) {
+        if (bytes > 0) {
+            BYTES_IN.addAndGet(this, bytes);
+        }
+        lastReadNanos = mgr.clock.nanoTime();
+    }
+
+    @Override
+    public void markMessageIn() {
+        MESSAGES_IN.incrementAndGet(this);
+    }
+
+    @Override
+    public void markWritten(long bytes) {
+        if (bytes > 0) {
+            BYTES_OUT.addAndGet(this, bytes);
+        }
+        writeProgressNanos = mgr.clock.nanoTime();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return life.get().state == PairState.OPEN;
+    }
+
+    // ================================================================== observation
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public PairState state() {
+        return life.get().state;
+    }
+
+    CloseReason reason() {
+        return life.get().reason;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    Thread readerThread() {
+        return readerThread;
+    }
+
+    Thread writerThread() {
+        return writerThread;
+    }
+
+    @Override
+    public CompletionStage<CloseInfo> closeFuture() {
+        return closeFuture.minimalCompletionStage();
+    }
+
+    @Override
+    public boolean addCleanupHook(CleanupHook hook) {
+        Objects.requireNonNull(hook, "hook");
+        while (true) {
+            CleanupHook[] cur = hooks.get();
+            if (cur == SEALED) {
+                return false;
+            }
+            CleanupHook[] next = Arrays.copyOf(cur, cur.length + 1);
+            next[cur.length] = hook;
+            if (hooks.compareAndSet(cur, next)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public PairSnapshot snapshot() {
+        long now = mgr.clock.nanoTime();
+        Life l = life.get();
+        long stalled = writing ? Math.max(0, now - writeProgressNanos) / 1_000_000 : 0;
+        return new PairSnapshot(id, l.state, l.reason, describe(resource), (now - openedNanos) / 1_000_000,
+                Math.max(0, now - lastReadNanos) / 1_000_000, stalled, bytesIn, bytesOut, messagesIn, messagesOut,
+                queuedMessages(), side(readerThread, readerAlive), side(writerThread, writerAlive));
+    }
+
+    private PairSnapshot.Side side(Thread t, boolean alive) {
+        if (t == null) {
+            return new PairSnapshot.Side("(not started)", false, Thread.State.NEW, List.of());
+        }
+        boolean running = alive && t.isAlive();
+        List<StackTraceElement> stack = running ? List.of(t.getStackTrace()) : List.of();
+        return new PairSnapshot.Side(t.getName(), running, t.getState(), stack);
+    }
+
+    static String describe(AutoCloseable r) {
+        if (r instanceof Socket) {
+            Socket s = (Socket) r;
+            return "socket local=" + s.getLocalSocketAddress() + " remote=" + s.getRemoteSocketAddress();
+        }
+        if (r instanceof SocketChannel) {
+            SocketChannel c = (SocketChannel) r;
+            try {
+                return "channel local=" + c.getLocalAddress() + " remote=" + c.getRemoteAddress();
+            } catch (IOException | RuntimeException closed) {
+                return "channel (closed)";
+            }
+        }
+        return r.getClass().getName();
+    }
+
+    private static CleanupHook[] concat(CleanupHook[] a, CleanupHook[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        CleanupHook[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        Life l = life.get();
+        return "ConnectionPair{id=" + id + ", " + l.state + (l.reason == null ? "" : " " + l.reason) + '}';
+    }
+}
