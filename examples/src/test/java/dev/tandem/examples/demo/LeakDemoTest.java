@@ -26,7 +26,7 @@ class LeakDemoTest {
     }
 
     @Test
-    void withoutArgumentsPrintsWhatTheDemoWillShow() {
+    void withoutArgumentsPrintsWhatTheDemoWillShow() { // what the demo profile runs by default
         run();
         assertEquals(LeakDemo.PLAN + System.lineSeparator(), out());
         assertTrue(out().contains("naive") && out().contains("tandem"), "both servers named");
@@ -36,7 +36,7 @@ class LeakDemoTest {
     }
 
     @Test
-    void theDemoProfilesDefaultArgumentPrintsThePlanOnly() {
+    void helpShortPrintsThePlanOnly() {
         run("--help-short");
         assertEquals(LeakDemo.PLAN + System.lineSeparator(), out());
         assertEquals("", err());
@@ -59,6 +59,6 @@ class LeakDemoTest {
 
     @Test
     void mainReturnsNormally() {
-        LeakDemo.main(new String[] {"--help-short"});
+        LeakDemo.main(new String[0]); // as the demo profile runs it
     }
 }

@@ -224,9 +224,11 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), ids, "every event, in order");
         assertTrue(lastMetrics != null, "a metrics line: " + lines);
         assertEquals(new BigDecimal(5), metric(lastMetrics, "app.connections.accepted", Map.of("port", "8080")));
-        // The pipeline's own books travel in the same line. (Not tandem.stats.delivered: a batch's
-        // metrics are read before it is published, so they never count the batch that carries them.)
+        // The pipeline's own books travel in the same line. A batch's metrics are read before it is
+        // published, so they never count the batch that carries them; the last line comes from the
+        // metrics-only publish that ends close's flush, so its delivered counts all five events.
         assertEquals(new BigDecimal(5), metric(lastMetrics, "tandem.stats.recorded", Map.of("sink", "json")));
+        assertEquals(new BigDecimal(5), metric(lastMetrics, "tandem.stats.delivered", Map.of("sink", "json")));
     }
 
     private static Object metric(Map<String, Object> metricsLine, String name, Map<String, String> tags) {
