@@ -9,7 +9,10 @@ public enum DropReason {
     QUEUE_FULL("queue_full"),
     /** The sink's current {@code publish} overran its timeout; events are refused until it returns. */
     STALLED("stalled"),
-    /** The sink's last {@code publish} failed; events are refused until its backoff expires. */
+    /**
+     * The sink's last {@code publish} failed; events are refused until a publish succeeds again
+     * (the first retry comes when the backoff expires).
+     */
     BACKOFF("backoff"),
     /** The pipeline was closing or closed, or the close deadline passed before the event was published. */
     SHUTDOWN("shutdown"),

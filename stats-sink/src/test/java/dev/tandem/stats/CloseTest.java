@@ -156,6 +156,25 @@ class CloseTest {
     }
 
     @Test
+    void aSinkWhoseCloseThrowsMakesCloseReportFalseButIsNoPublishFailure() {
+        StatsSink badClose = new StatsSink() {
+            @Override
+            public void publish(Batch batch) {}
+
+            @Override
+            public void close() throws java.io.IOException {
+                throw new java.io.IOException("close failed");
+            }
+        };
+        StatsPipeline p = StatsPipeline.builder().sink("badclose", badClose).build();
+        assertFalse(p.close(Duration.ofSeconds(5)));
+        SinkStats s = p.sinkStats("badclose");
+        assertEquals(SinkState.CLOSED, s.state());
+        assertEquals(0, s.failures(), s.toString());
+        assertEquals("close failed", s.lastError().getMessage());
+    }
+
+    @Test
     void aSinkIsAutoCloseable() throws Exception {
         try (RecordingStatsSink rec = new RecordingStatsSink()) {
             assertFalse(rec.isClosed());

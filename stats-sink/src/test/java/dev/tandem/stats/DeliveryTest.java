@@ -148,6 +148,24 @@ class DeliveryTest {
     }
 
     @Test
+    void theBackoffDoublesAfterEachFailureUpToItsMaximum() throws Exception {
+        List<Long> calls = new CopyOnWriteArrayList<>();
+        StatsSink fails = batch -> {
+            calls.add(System.nanoTime());
+            throw new java.io.IOException("down");
+        };
+        build(fails, SinkOptions.builder().linger(Duration.ofMillis(1)).metricsInterval(Duration.ofMillis(1))
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(80)));
+        awaitTrue(() -> calls.size() >= 6, "six attempts");
+        long[] minimumGapMillis = {20, 40, 80, 80, 80}; // lower bounds: a slow machine only makes gaps longer
+        for (int i = 0; i < minimumGapMillis.length; i++) {
+            long gap = TimeUnit.NANOSECONDS.toMillis(calls.get(i + 1) - calls.get(i));
+            assertTrue(gap >= minimumGapMillis[i] - 1, "gap " + i + " was " + gap + " ms, expected at least "
+                    + minimumGapMillis[i] + " ms");
+        }
+    }
+
+    @Test
     void aPublishPastItsTimeoutMarksTheSinkStalledUntilItReturns() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         StatsSink blocks = batch -> {

@@ -93,7 +93,7 @@ class WatchdogTest {
     }
 
     @Test
-    void aStallDecisionRacingWithTheReturnOfPublishIsUndone() {
+    void aStallCheckAfterThePublishReturnedChangesNothing() {
         ch.deliveryPublishStarted(0);
         ch.deliveryPublishEnded(); // returned before the watchdog acts on a stale read
         assertFalse(ch.checkStall(100 * S, 10 * S));

@@ -16,7 +16,7 @@ public final class LeakDemo {
             "usage: LeakDemo [--help | --help-short]",
             "",
             "  --help        this text and what the demo will show",
-            "  --help-short  what the demo will show (the default in the demo profile)",
+            "  --help-short  what the demo will show (the same as no arguments)",
             "",
             "The real demo arrives with ConnectionPair (issue 3); it will add its own options",
             "(client count, run time, stats endpoint delay).");

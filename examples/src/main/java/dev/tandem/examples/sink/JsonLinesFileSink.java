@@ -5,7 +5,6 @@ import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsSink;
 import dev.tandem.stats.Tags;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -38,10 +37,10 @@ import java.util.Objects;
  * <p>Threading: the pipeline calls {@link #publish} and {@link #close} on this sink's delivery
  * thread only; both are also synchronized so a test or shutdown hook may call them. Each publish
  * writes its lines and flushes them to the operating system before it returns, so a reader sees
- * whole batches. If the delivery thread is interrupted (the pipeline does that to a sink that
- * overruns the close deadline) the file channel closes, and later publishes fail.
+ * whole batches. If the delivery thread is interrupted during a publish (the pipeline does that
+ * when a publish overruns the close deadline) the file channel closes, and later publishes fail.
  */
-public final class JsonLinesFileSink implements StatsSink, Closeable {
+public final class JsonLinesFileSink implements StatsSink {
     private final Path path;
     private final boolean fsyncEachPublish;
     private final boolean includeMetrics;
