@@ -53,13 +53,13 @@ public final class ConnectionManager {
     private static final int SHUTTING_DOWN = 1;
     private static final int TERMINATED = 2;
 
-    final String name;
-    final Clock clock;
-    final ThreadFactory threads;
-    final int queueCapacity;
-    final OverflowPolicy overflowPolicy;
-    final CleanupHook[] hooks;
-    final CleanupPool cleanup;
+    private final String name;
+    private final Clock clock;
+    private final ThreadFactory threads;
+    private final int queueCapacity;
+    private final OverflowPolicy overflowPolicy;
+    private final CleanupHook[] hooks;
+    private final CleanupPool cleanup;
     private final long idleNanos;
     private final long writeNanos;
     private final long graceNanos;
@@ -80,7 +80,7 @@ public final class ConnectionManager {
     private final Tags[] closedTags = new Tags[CloseReason.values().length];
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong stuck = new AtomicLong();
-    final Counter messagesDropped;
+    private final Counter messagesDropped;
     private final Counter hookFailures;
     private final EventType closedEvent;
     private final EventType stuckEvent;
@@ -91,6 +91,7 @@ public final class ConnectionManager {
     private final ThrottledLog hookLog;
     private final ThrottledLog stuckLog;
 
+    private final PairHost host = new Host();
     private final Thread timer;
     private volatile boolean timerStopped;
     private volatile DiagnosticsServer diagnostics;
@@ -231,7 +232,7 @@ public final class ConnectionManager {
             closeQuietly(resource);
             throw new IllegalStateException("manager '" + name + "' is shut down (expected: open pairs before shutdown)");
         }
-        PairImpl<M> p = new PairImpl<>(nextId.incrementAndGet(), this, resource, reader, writer, pairHooks);
+        PairImpl<M> p = new PairImpl<>(nextId.incrementAndGet(), host, resource, reader, writer, pairHooks);
         registry.put(p.id, p);
         live.incrementAndGet();
         opened.increment();
@@ -250,41 +251,83 @@ public final class ConnectionManager {
         }
     }
 
-    // ================================================================== callbacks from pairs
+    // ================================================================== what pairs see of the manager
 
-    void onStuck(PairImpl<?> p, PairSnapshot snapshot, long closingNanos) {
-        stuck.incrementAndGet();
-        stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
-        stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK: a side did not exit within "
-                + Duration.ofNanos(graceNanos) + " of close; its hooks run now on a cleanup thread\n" + snapshot, null);
-    }
+    /** The manager as its pairs see it: kept off the public API. */
+    private final class Host implements PairHost {
 
-    void hookFailed(PairImpl<?> p, Exception failure) {
-        hookFailures.increment();
-        hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
-    }
-
-    void onClosed(PairImpl<?> p, CloseInfo info) {
-        if (registry.remove(p.id) == null) {
-            return;
+        @Override
+        public Clock clock() {
+            return clock;
         }
-        if (p.wasStuck()) {
-            stuck.decrementAndGet();
+
+        @Override
+        public ThreadFactory threads() {
+            return threads;
         }
-        CloseReason reason = info.reason();
-        closed[reason.ordinal()].increment();
-        live.decrementAndGet();
-        closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
-                info.bytesOut(), info.messagesIn(), info.messagesOut());
-        synchronized (recentlyClosed) {
-            if (recentlyClosed.size() == recentlyClosedSize) {
-                recentlyClosed.pollFirst();
+
+        @Override
+        public int queueCapacity() {
+            return queueCapacity;
+        }
+
+        @Override
+        public OverflowPolicy overflowPolicy() {
+            return overflowPolicy;
+        }
+
+        @Override
+        public CleanupHook[] hooks() {
+            return hooks;
+        }
+
+        @Override
+        public void runOffThread(Runnable task) {
+            cleanup.execute(task);
+        }
+
+        @Override
+        public void messageDropped() {
+            messagesDropped.increment();
+        }
+
+        @Override
+        public void onStuck(PairImpl<?> p, PairSnapshot snapshot, long closingNanos) {
+            stuck.incrementAndGet();
+            stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
+            stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK: a side did not exit within "
+                    + Duration.ofNanos(graceNanos) + " of close; its hooks run now on a cleanup thread\n" + snapshot, null);
+        }
+
+        @Override
+        public void hookFailed(PairImpl<?> p, Exception failure) {
+            hookFailures.increment();
+            hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
+        }
+
+        @Override
+        public void onClosed(PairImpl<?> p, CloseInfo info) {
+            if (registry.remove(p.id) == null) {
+                return;
             }
-            recentlyClosed.addLast(info);
-        }
-        if (state.get() != RUNNING && registry.isEmpty()) {
-            synchronized (drained) {
-                drained.notifyAll();
+            if (p.wasStuck()) {
+                stuck.decrementAndGet();
+            }
+            CloseReason reason = info.reason();
+            closed[reason.ordinal()].increment();
+            live.decrementAndGet();
+            closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
+                    info.bytesOut(), info.messagesIn(), info.messagesOut());
+            synchronized (recentlyClosed) {
+                if (recentlyClosed.size() == recentlyClosedSize) {
+                    recentlyClosed.pollFirst();
+                }
+                recentlyClosed.addLast(info);
+            }
+            if (state.get() != RUNNING && registry.isEmpty()) {
+                synchronized (drained) {
+                    drained.notifyAll();
+                }
             }
         }
     }

@@ -106,7 +106,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     }
 
     final long id;
-    private final ConnectionManager mgr;
+    private final PairHost mgr;
     private final AutoCloseable resource;
     private final Reader<M> reader;
     private final Writer<M> writer;
@@ -145,7 +145,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private InputStream input;   // reader thread only
     private OutputStream output; // writer thread only
 
-    PairImpl(long id, ConnectionManager mgr, AutoCloseable resource, Reader<M> reader, Writer<M> writer,
+    PairImpl(long id, PairHost mgr, AutoCloseable resource, Reader<M> reader, Writer<M> writer,
              CleanupHook[] pairHooks) {
         this.id = id;
         this.mgr = mgr;
@@ -153,8 +153,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         this.reader = reader;
         this.writer = writer;
         this.hooks = new AtomicReference<>(pairHooks);
-        this.openedNanos = mgr.clock.nanoTime();
-        this.openedMillis = mgr.clock.currentTimeMillis();
+        this.openedNanos = mgr.clock().nanoTime();
+        this.openedMillis = mgr.clock().currentTimeMillis();
         this.lastReadNanos = openedNanos;
     }
 
@@ -173,7 +173,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private Thread newSide(Runnable body, String side) {
         Thread t;
         try {
-            t = mgr.threads.newThread(body);
+            t = mgr.threads().newThread(body);
         } catch (Throwable e) {
             t = null;
         }
@@ -251,7 +251,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             Queue<M> q = outbound;
             M m = q == null ? null : q.poll();
             if (m != null) {
-                writeProgressNanos = mgr.clock.nanoTime();
+                writeProgressNanos = mgr.clock().nanoTime();
                 writing = true;
                 if (life.get().state != PairState.OPEN) { // re-check after announcing the write
                     return;
@@ -295,9 +295,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             q = createOutbound();
         }
         if (!q.offer(message)) {
-            if (mgr.overflowPolicy == OverflowPolicy.DROP_MESSAGE) {
+            if (mgr.overflowPolicy() == OverflowPolicy.DROP_MESSAGE) {
                 DROPPED.incrementAndGet(this);
-                mgr.messagesDropped.increment();
+                mgr.messageDropped();
             } else {
                 closeWith(CloseReason.SLOW_CONSUMER, null);
             }
@@ -315,7 +315,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private synchronized Queue<M> createOutbound() {
         Queue<M> q = outbound;
         if (q == null) {
-            q = JcTools.newGrowableMpscQueue(16, mgr.queueCapacity);
+            q = JcTools.newGrowableMpscQueue(16, mgr.queueCapacity());
             outbound = q;
         }
         return q;
@@ -338,7 +338,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     boolean closeWith(CloseReason reason, Throwable cause) {
         Life cur = life.get();
         while (cur.state == PairState.OPEN) {
-            Life next = new Life(PairState.CLOSING, reason, cause, mgr.clock.nanoTime());
+            Life next = new Life(PairState.CLOSING, reason, cause, mgr.clock().nanoTime());
             if (life.compareAndSet(cur, next)) {
                 onClosing();
                 return true;
@@ -353,7 +353,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     /** Runs once, on the thread that won the close: seal hooks, wake both sides, close the resource. */
     private void onClosing() {
-        hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks);
+        hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks());
         Thread me = Thread.currentThread();
         Thread r = readerThread;
         if (r != null && r != me && readerAlive) {
@@ -376,7 +376,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             closeResourceNow();
         } else {
             try {
-                mgr.cleanup.execute(this::closeResourceNow); // user code: never on the caller or the timer
+                mgr.runOffThread(this::closeResourceNow); // user code: never on the caller or the timer
             } catch (Throwable rejected) { // cleanup pool gone (after shutdown): close here, it is all we can do
                 closeResourceNow();
             }
@@ -426,7 +426,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (me == readerThread || me == writerThread) {
             runHooksFrom(0);
         } else {
-            mgr.cleanup.execute(() -> runHooksFrom(0));
+            mgr.runOffThread(() -> runHooksFrom(0));
         }
     }
 
@@ -440,7 +440,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             }
             Thread me = Thread.currentThread();
             Thread.interrupted(); // a hook starts with a clean interrupt status
-            hookRun = new HookRun(i, mgr.clock.nanoTime(), me);
+            hookRun = new HookRun(i, mgr.clock().nanoTime(), me);
             try {
                 chain[i].run(info);
             } catch (Throwable t) { // user code
@@ -546,7 +546,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         everStuck = true;
         mgr.onStuck(this, snapshot(), now - closing.closeStartNanos);
         if (teardownClaimed.compareAndSet(false, true)) {
-            mgr.cleanup.execute(() -> runHooksFrom(0)); // hooks still run, exactly once, on a cleanup thread
+            mgr.runOffThread(() -> runHooksFrom(0)); // hooks still run, exactly once, on a cleanup thread
         }
     }
 
@@ -565,7 +565,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         mgr.hookFailed(this, timeout);
         run.thread.interrupt();
         int next = run.index + 1;
-        mgr.cleanup.execute(() -> runHooksFrom(next));
+        mgr.runOffThread(() -> runHooksFrom(next));
     }
 
     // ================================================================== context
@@ -635,7 +635,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (bytes > 0) {
             BYTES_IN.addAndGet(this, bytes);
         }
-        lastReadNanos = mgr.clock.nanoTime();
+        lastReadNanos = mgr.clock().nanoTime();
     }
 
     @Override
@@ -648,7 +648,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (bytes > 0) {
             BYTES_OUT.addAndGet(this, bytes);
         }
-        writeProgressNanos = mgr.clock.nanoTime();
+        writeProgressNanos = mgr.clock().nanoTime();
     }
 
     @Override
@@ -707,7 +707,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     @Override
     public PairSnapshot snapshot() {
-        long now = mgr.clock.nanoTime();
+        long now = mgr.clock().nanoTime();
         Life l = life.get();
         long stalled = writing ? Math.max(0, now - writeProgressNanos) / 1_000_000 : 0;
         return new PairSnapshot(id, l.state, l.reason, describe(resource), (now - openedNanos) / 1_000_000,
