@@ -214,6 +214,12 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         } catch (Throwable t) { // user code
             error = t;
         }
+        readerExited(error);
+        rethrowIfFatal(error);
+    }
+
+    /** The reader's loop returned ({@code error == null}: end of stream) or threw. */
+    void readerExited(Throwable error) {
         readerAlive = false;
         if (error == null) {
             closeWith(CloseReason.READER_EOF, null);
@@ -221,7 +227,6 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             closeWith(classifyReadError(error), error);
         }
         release();
-        rethrowIfFatal(error);
     }
 
     /** A read that timed out on the socket's own SO_TIMEOUT is an idle timeout too. */
@@ -236,13 +241,18 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         } catch (Throwable t) { // user code
             error = t;
         }
+        writerExited(error);
+        rethrowIfFatal(error);
+    }
+
+    /** The writer loop ended: because the pair closed ({@code error == null}) or a write threw. */
+    void writerExited(Throwable error) {
         writing = false;
         writerAlive = false;
         if (error != null) {
             closeWith(CloseReason.WRITER_ERROR, error);
         }
         release();
-        rethrowIfFatal(error);
     }
 
     /** Drains the outbound queue in order until the pair closes. */

@@ -1,0 +1,180 @@
+package dev.tandem.core;
+
+import dev.tandem.stats.Clock;
+import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * G2 and G4 on the pair's state machine, checked by Lincheck under every interleaving it explores:
+ * explicit closes from several threads, the reader and the writer failing, and the timer (with a
+ * zero grace period, so it can declare the pair STUCK and force the hooks at any moment).
+ *
+ * <p>Whatever the order: {@code close()} returns true exactly once and that close's reason is the
+ * one kept; the resource is closed at most once (exactly once after any close); each hook runs at
+ * most once, and exactly once when both sides have exited; the pair reaches CLOSED, and the manager
+ * hears of it, exactly once and only after both sides exited.
+ */
+@Timeout(300)
+public class PairLifecycleLincheckTest {
+    private static final Clock CLOCK = new Clock() {
+        @Override
+        public long nanoTime() {
+            return 1_000_000L;
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return 1L;
+        }
+    };
+
+    private final AtomicInteger resourceCloses = new AtomicInteger();
+    private final AtomicInteger pairHookRuns = new AtomicInteger();
+    private final AtomicInteger managerHookRuns = new AtomicInteger();
+    private final AtomicInteger closedReports = new AtomicInteger();
+    private final AtomicInteger explicitWins = new AtomicInteger();
+    private boolean readerDone;
+    private boolean writerDone;
+
+    private final PairHost host = new PairHost() {
+        private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
+
+        @Override
+        public Clock clock() {
+            return CLOCK;
+        }
+
+        @Override
+        public ThreadFactory threads() {
+            throw new AssertionError("no threads in this test");
+        }
+
+        @Override
+        public int queueCapacity() {
+            return 4;
+        }
+
+        @Override
+        public OverflowPolicy overflowPolicy() {
+            return OverflowPolicy.CLOSE_PAIR;
+        }
+
+        @Override
+        public CleanupHook[] hooks() {
+            return managerHooks;
+        }
+
+        @Override
+        public void runOffThread(Runnable task) {
+            task.run(); // inline: Lincheck sees every step
+        }
+
+        @Override
+        public void messageDropped() {}
+
+        @Override
+        public void hookFailed(PairImpl<?> pair, Exception failure) {}
+
+        @Override
+        public void onStuck(PairImpl<?> pair, PairSnapshot snapshot, long closingNanos) {}
+
+        @Override
+        public void onClosed(PairImpl<?> pair, CloseInfo info) {
+            closedReports.incrementAndGet();
+        }
+    };
+
+    private final PairImpl<String> pair = new PairImpl<>(1, host, resourceCloses::incrementAndGet,
+            ctx -> { }, (m, ctx) -> { }, new CleanupHook[] {info -> pairHookRuns.incrementAndGet()});
+
+    @Operation
+    public boolean close() {
+        boolean won = pair.close();
+        if (won) {
+            explicitWins.incrementAndGet();
+        }
+        return won;
+    }
+
+    @Operation(nonParallelGroup = "reader")
+    public void readerFails() {
+        if (!readerDone) {
+            readerDone = true;
+            pair.readerExited(new IOException("reader failed"));
+        }
+    }
+
+    @Operation(nonParallelGroup = "writer")
+    public void writerFails() {
+        if (!writerDone) {
+            writerDone = true;
+            pair.writerExited(new IOException("writer failed"));
+        }
+    }
+
+    @Operation(nonParallelGroup = "timer")
+    public void timerTick() {
+        pair.checkDeadlines(CLOCK.nanoTime() + 1, 0, 0, 0, Long.MAX_VALUE);
+    }
+
+    @Operation
+    public SendResult send() {
+        return pair.send("m");
+    }
+
+    @Validate
+    public void everythingHappenedExactlyOnce() {
+        PairState state = pair.state();
+        check(resourceCloses.get() == (state == PairState.OPEN ? 0 : 1), "resource closes " + resourceCloses);
+        check(explicitWins.get() <= 1, "close() returned true " + explicitWins + " times");
+        if (explicitWins.get() == 1) {
+            check(pair.reason() == CloseReason.EXPLICIT, "the winning close's reason is kept, not " + pair.reason());
+        }
+        check(pairHookRuns.get() <= 1 && managerHookRuns.get() <= 1, "a hook ran twice");
+        check(pairHookRuns.get() == managerHookRuns.get(), "hooks ran as a chain");
+        check(closedReports.get() <= 1, "CLOSED reported " + closedReports + " times");
+        boolean bothExited = readerDone && writerDone;
+        if (bothExited) {
+            check(state == PairState.CLOSED, "both sides exited but state is " + state);
+            check(pairHookRuns.get() == 1, "both sides exited but the hooks ran " + pairHookRuns + " times");
+            check(closedReports.get() == 1, "both sides exited but CLOSED reported " + closedReports + " times");
+            check(pair.closeFuture().toCompletableFuture().isDone(), "close future completed");
+        } else {
+            check(state != PairState.CLOSED && closedReports.get() == 0, "CLOSED before both sides exited");
+        }
+    }
+
+    private void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what + " (state " + pair.state() + ", reason " + pair.reason()
+                    + ", reader exited " + readerDone + ", writer exited " + writerDone + ")");
+        }
+    }
+
+    @Test
+    void modelChecking() {
+        new ModelCheckingOptions()
+                .iterations(15)
+                .invocationsPerIteration(500)
+                .threads(3)
+                .actorsPerThread(3)
+                .check(getClass());
+    }
+
+    @Test
+    void stress() {
+        new StressOptions()
+                .iterations(30)
+                .invocationsPerIteration(2_000)
+                .threads(3)
+                .actorsPerThread(3)
+                .check(getClass());
+    }
+}
