@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -488,8 +487,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             cur = life.get();
         }
         CloseInfo info = closeInfo(false);
+        mgr.onClosed(this, info); // counts first: whoever sees the future done sees them too
         closeFuture.complete(info);
-        mgr.onClosed(this, info);
     }
 
     private boolean stuckNow() {
@@ -616,7 +615,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 return ((Socket) resource).getInputStream();
             }
             if (resource instanceof SocketChannel) {
-                return Channels.newInputStream((SocketChannel) resource);
+                // The socket adaptor's stream, not Channels.newInputStream: on JDK 17 that one holds the
+                // channel's blocking lock during a read, which would block the writer behind the reader.
+                return ((SocketChannel) resource).socket().getInputStream();
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -631,7 +632,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 return ((Socket) resource).getOutputStream();
             }
             if (resource instanceof SocketChannel) {
-                return Channels.newOutputStream((SocketChannel) resource);
+                return ((SocketChannel) resource).socket().getOutputStream(); // see rawInput()
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,0 +1,144 @@
+package dev.tandem.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** G8: the grouped dump, the per-pair view, the closed ring and the loopback HTTP endpoint. */
+@Timeout(60)
+class DiagnosticsTest {
+    private ConnectionManager manager;
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void noLeaks() throws InterruptedException {
+        release.countDown();
+        if (manager != null) {
+            assertTrue(manager.shutdown(Duration.ofSeconds(5)).clean());
+        }
+        TestSupport.assertNoTandemThreads();
+    }
+
+    private void waitInReaderA(PairContext<String> ctx) throws InterruptedException {
+        release.await();
+    }
+
+    private void waitInReaderB(PairContext<String> ctx) throws InterruptedException {
+        release.await();
+    }
+
+    private List<ConnectionPair<String>> openPairs() throws Exception {
+        manager = ConnectionManager.builder().recentlyClosed(2).build();
+        List<ConnectionPair<String>> pairs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pairs.add(manager.open(() -> { }, this::waitInReaderA, (m, ctx) -> { }));
+        }
+        pairs.add(manager.open(() -> { }, this::waitInReaderB, (m, ctx) -> { }));
+        TestSupport.awaitTrue(() -> manager.pairs().stream().allMatch(
+                s -> s.reader().stack().stream().anyMatch(e -> e.getMethodName().startsWith("waitInReader"))),
+                "every reader is parked in its wait");
+        return pairs;
+    }
+
+    @Test
+    void theDumpGroupsPairsByStateAndStacksMostCommonFirst() throws Exception {
+        openPairs();
+        String dump = manager.dump();
+        assertTrue(dump.startsWith("tandem pair profile: total 4 (open 4, closing 0, stuck 0), manager default\n"), dump);
+        int a = dump.indexOf("\n3 @ OPEN oldest ");
+        int b = dump.indexOf("\n1 @ OPEN oldest ");
+        assertTrue(a > 0 && b > a, "the group of three comes first:\n" + dump);
+        assertTrue(dump.substring(a, b).contains("waitInReaderA"), dump);
+        assertTrue(dump.substring(b).contains("waitInReaderB"), dump);
+        assertTrue(dump.contains("#\twriter WAITING"), "idle writers park: " + dump);
+    }
+
+    @Test
+    void thePerPairViewAndTheRingOfClosedPairs() throws Exception {
+        List<ConnectionPair<String>> pairs = openPairs();
+        PairSnapshot one = manager.pair(pairs.get(0).id()).orElseThrow();
+        assertEquals(PairState.OPEN, one.state());
+        assertEquals("tandem-" + one.id() + "-reader", one.reader().threadName());
+        assertTrue(one.toString().contains("waitInReaderA"), one.toString());
+        for (ConnectionPair<String> p : pairs) {
+            p.close();
+            TestSupport.await(p.closeFuture());
+        }
+        List<CloseInfo> ring = manager.recentlyClosed();
+        assertEquals(2, ring.size(), "the ring keeps the last N");
+        assertEquals(pairs.get(3).id(), ring.get(1).id());
+        assertEquals(CloseReason.EXPLICIT, ring.get(1).reason());
+        assertTrue(manager.pair(one.id()).isEmpty());
+    }
+
+    @Test
+    void theHttpEndpointServesTheViewsOnLoopbackForGetOnly() throws Exception {
+        List<ConnectionPair<String>> pairs = openPairs();
+        DiagnosticsServer server = manager.startDiagnostics(0);
+        InetSocketAddress at = server.address();
+        assertTrue(at.getAddress().isLoopbackAddress(), "bound to loopback: " + at);
+        String base = "http://127.0.0.1:" + at.getPort();
+        assertTrue(get(base + "/tandem/pairs", 200).contains("3 @ OPEN"));
+        assertTrue(get(base + "/tandem/pairs/" + pairs.get(0).id(), 200).contains("pair " + pairs.get(0).id() + " OPEN"));
+        assertTrue(get(base + "/tandem/pairs/999", 404).contains("no live pair 999"));
+        assertTrue(get(base + "/tandem/pairs/x", 400).contains("must be a number"));
+        assertTrue(get(base + "/tandem/counts", 200).startsWith("opened=4 live=4"));
+        assertTrue(get(base + "/tandem/threads", 200).startsWith("thread profile: total "));
+        pairs.get(0).close();
+        TestSupport.await(pairs.get(0).closeFuture());
+        assertTrue(get(base + "/tandem/closed", 200).contains("reason=EXPLICIT"));
+        HttpURLConnection post = (HttpURLConnection) java.net.URI.create(base + "/tandem/pairs").toURL().openConnection();
+        post.setRequestMethod("POST");
+        assertEquals(405, post.getResponseCode());
+        assertThrows(IllegalStateException.class, () -> manager.startDiagnostics(0), "started twice");
+    }
+
+    private static String get(String url, int expectedStatus) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+        c.setConnectTimeout(5_000);
+        c.setReadTimeout(5_000);
+        assertEquals(expectedStatus, c.getResponseCode(), url);
+        try (java.io.InputStream in = expectedStatus < 400 ? c.getInputStream() : c.getErrorStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theJvmWideThreadProfileGroupsIdenticalStacks() throws Exception {
+        CountDownLatch parked = new CountDownLatch(5);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Thread t = new Thread(() -> {
+                parked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "profile-test-" + i);
+            t.start();
+            ts.add(t);
+        }
+        assertTrue(parked.await(10, TimeUnit.SECONDS));
+        TestSupport.awaitTrue(() -> ts.stream().allMatch(t -> t.getState() == Thread.State.WAITING), "all parked");
+        String profile = ThreadProfile.capture();
+        assertTrue(profile.contains("5 @ WAITING e.g. \"profile-test-"), profile);
+        release.countDown();
+        for (Thread t : ts) {
+            t.join();
+        }
+    }
+}
