@@ -16,9 +16,17 @@ public final class ThreadProfile {
 
     private ThreadProfile() {}
 
-    /** The grouped profile as text. */
+    /** The grouped profile of every thread, as text. */
     public static String capture() {
         return format(Thread.getAllStackTraces());
+    }
+
+    /** The grouped profile of the threads {@code include} accepts (e.g. by name), as text. */
+    public static String capture(java.util.function.Predicate<Thread> include) {
+        java.util.Objects.requireNonNull(include, "include");
+        Map<Thread, StackTraceElement[]> all = Thread.getAllStackTraces();
+        all.keySet().removeIf(include.negate());
+        return format(all);
     }
 
     static String format(Map<Thread, StackTraceElement[]> all) {

@@ -1,71 +1,213 @@
 package dev.tandem.examples.demo;
 
+import dev.tandem.core.ThreadProfile;
+import dev.tandem.stats.SinkStats;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 
 /**
- * The leak demo: a placeholder until ConnectionPair lands. It prints what the demo will show and
- * exits 0, whatever its arguments.
+ * The leak demo: the story behind Tandem, reproduced on your machine. Two echo servers run side by
+ * side on loopback and report a "connection closed" stat to the same stats platform: the story's
+ * naive design, and the same server on Tandem. Clients connect and disconnect in waves; after a
+ * couple of waves the platform stops answering. The naive server then leaks a socket and two
+ * threads per disconnect; the Tandem server drops stats and closes every connection.
  *
- * <p>Run it with the README's command: {@code mvn -B -q -Pdemo -pl examples -am -DskipTests package}
- * (arguments through {@code -Ddemo.args="..."}).
+ * <p>Run: {@code mvn -B -q -Pdemo -pl examples -am -DskipTests package}
+ * (options through {@code -Ddemo.args="--clients 1000"}). Exit code 0 when Tandem leaked nothing.
  */
 public final class LeakDemo {
     static final String USAGE = String.join("\n",
-            "usage: LeakDemo [--help | --help-short]",
+            "usage: LeakDemo [options]",
             "",
-            "  --help        this text and what the demo will show",
-            "  --help-short  what the demo will show (the same as no arguments)",
+            "  --clients N          clients per server, in total (default 3000)",
+            "  --waves W            connect/disconnect waves (default 15)",
+            "  --queue Q            stats queue size of both servers (default 100)",
+            "  --hang-after-wave K  the stats platform stops answering after wave K (default 2; 0: from the start)",
+            "  --interval-ms MS     pause between waves (default 2500)",
+            "  --help               this text",
             "",
-            "The real demo arrives with ConnectionPair (issue 3); it will add its own options",
-            "(client count, run time, stats endpoint delay).");
+            "Two echo servers run side by side on loopback, each sending a \"connection closed\" stat to the",
+            "same stats platform (a small HTTP server). The naive server is the story's design: a reader",
+            "and a writer thread per connection; on disconnect the reader put()s -1 into a bounded queue",
+            "drained by one thread that POSTs to the platform, then closes the socket. The Tandem server",
+            "is the same echo server on ConnectionPair and the stats pipeline. When the platform hangs,",
+            "the naive server's queue fills and every later disconnect leaks a socket and two threads;",
+            "the Tandem server drops the stats, counts the drops, and closes every connection.",
+            "Exit code 0 when the Tandem server leaked nothing.");
 
-    static final String PLAN = String.join("\n",
-            "Tandem leak demo (placeholder: the real demo arrives with ConnectionPair, issue 3)",
-            "",
-            "It will run two push servers side by side on loopback, each reporting a",
-            "\"connection closed\" stat to the same stats endpoint:",
-            "  naive   a reader thread and a writer thread per connection; on disconnect the",
-            "          reader puts the stat into a bounded blocking queue, then closes the socket",
-            "  tandem  the same server on ConnectionPair and the Tandem stats pipeline",
-            "",
-            "Clients connect and disconnect in waves. Midway the stats endpoint hangs: it accepts",
-            "the connection and never answers, as the stats platform did in the story behind",
-            "Tandem. The naive server's queue fills, its readers block in put() before closing",
-            "their sockets, and every later disconnect leaks a socket and two threads. The Tandem",
-            "server drops the stats events, counts the drops, and closes every connection.",
-            "",
-            "Each second it prints one row per server:",
-            "  time  server  clients  open sockets  live threads  stats queued  stats dropped",
-            "",
-            "At the end it prints the naive server's stuck threads grouped by identical stack",
-            "(count per stack, as a goroutine profile shows them) and Tandem's dump of live pairs.");
+    /** What the run measured; the test asserts on it. */
+    static final class Result {
+        long clientsPerServer;
+        long naiveOpenSockets;
+        long naiveThreads;
+        long naiveBelievedLive;
+        long tandemOpenSockets;
+        long tandemThreads;
+        long tandemBelievedLive;
+        long tandemStatsDropped;
+        int exitCode;
+    }
+
+    static final class Options {
+        int clients = 3000;
+        int waves = 15;
+        int queue = 100;
+        int hangAfterWave = 2;
+        long intervalMillis = 2500;
+    }
 
     private LeakDemo() {}
 
-    public static void main(String[] args) {
-        run(args, System.out, System.err);
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("LeakDemo: " + e.getMessage() + "\n\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        if (o == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        Result r = run(o, System.out);
+        System.exit(r.exitCode); // the naive server's leaked threads are daemons; nothing else to wait for
     }
 
-    /** Prints the help or the plan for {@code args}; never throws, never exits the JVM. */
-    static void run(String[] args, PrintStream out, PrintStream err) {
-        boolean help = false;
-        List<String> unknown = new ArrayList<>();
-        for (String a : args) {
+    /** Null for --help. */
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.isBlank()) {
+                continue;
+            }
             if (a.equals("--help") || a.equals("-h")) {
-                help = true;
-            } else if (!a.equals("--help-short") && !a.isBlank()) {
-                unknown.add(a);
+                return null;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--clients": o.clients = positive(a, v); break;
+                case "--waves": o.waves = positive(a, v); break;
+                case "--queue": o.queue = positive(a, v); break;
+                case "--hang-after-wave": o.hangAfterWave = nonNegative(a, v); break;
+                case "--interval-ms": o.intervalMillis = nonNegative(a, v); break;
+                default: throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        if (!unknown.isEmpty()) {
-            err.println("LeakDemo: ignoring unknown arguments " + unknown + " (this placeholder takes none)");
+        if (o.waves > o.clients) {
+            throw new IllegalArgumentException("--waves " + o.waves + " (expected: <= --clients " + o.clients + ")");
         }
-        if (help) {
-            out.println(USAGE);
+        return o;
+    }
+
+    private static int positive(String name, String v) {
+        int n = nonNegative(name, v);
+        if (n == 0) {
+            throw new IllegalArgumentException(name + ": 0 (expected: > 0)");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String name, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0) {
+                throw new IllegalArgumentException(name + ": " + n + " (expected: >= 0)");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' (expected: a number)");
+        }
+    }
+
+    static Result run(Options o, PrintStream out) throws Exception {
+        out.printf(Locale.ROOT, "Tandem leak demo: %d clients per server in %d waves; stats queue %d; "
+                + "the stats platform hangs after wave %d%n%n", o.clients, o.waves, o.queue, o.hangAfterWave);
+        Result r = new Result();
+        try (StatsEndpoint platform = new StatsEndpoint();
+             NaiveServer naive = new NaiveServer(platform.address(), o.queue);
+             TandemServer tandem = new TandemServer(platform.address(), o.queue)) {
+            LoadGenerator naiveLoad = new LoadGenerator();
+            LoadGenerator tandemLoad = new LoadGenerator();
+            if (o.hangAfterWave == 0) {
+                platform.hang();
+            }
+            for (int w = 1; w <= o.waves; w++) {
+                int n = o.clients / o.waves + (w <= o.clients % o.waves ? 1 : 0);
+                Thread other = new Thread(() -> {
+                    try {
+                        tandemLoad.wave(tandem.port(), n);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, "demo-load-tandem");
+                other.start();
+                naiveLoad.wave(naive.port(), n);
+                other.join();
+                if (w == o.hangAfterWave) {
+                    platform.hang();
+                }
+                Thread.sleep(o.intervalMillis); // pacing for the reader of the progress line, not synchronisation
+                out.printf(Locale.ROOT, "wave %2d/%d  platform %-8s | naive: open sockets %5d, threads %5d, stats queue "
+                                + "%d/%d | tandem: open sockets %d, threads %d, stats dropped %d%n",
+                        w, o.waves, platform.isHanging() ? "HANGING" : "ok", naive.openSockets(),
+                        naive.liveConnectionThreads(), naive.statsQueued(), o.queue, tandem.openSockets(),
+                        TandemServer.liveConnectionThreads(), tandem.statsBooks().droppedTotal());
+            }
+            settle(tandem);
+
+            SinkStats books = tandem.statsBooks();
+            r.clientsPerServer = o.clients;
+            r.naiveOpenSockets = naive.openSockets();
+            r.naiveThreads = naive.liveConnectionThreads();
+            r.naiveBelievedLive = naive.accepted() - naive.cleanedUp();
+            r.tandemOpenSockets = tandem.openSockets();
+            r.tandemThreads = TandemServer.liveConnectionThreads();
+            r.tandemBelievedLive = tandem.manager().counts().live();
+            r.tandemStatsDropped = books.droppedTotal();
+            r.exitCode = r.tandemOpenSockets == 0 && r.tandemThreads == 0 && r.tandemBelievedLive == 0 ? 0 : 1;
+
             out.println();
+            out.printf(Locale.ROOT, "%-40s %14s %14s%n", "after every client has left", "naive server", "tandem server");
+            row(out, "clients connected", naiveLoad.connected(), tandemLoad.connected());
+            row(out, "clients disconnected", naiveLoad.disconnected(), tandemLoad.disconnected());
+            row(out, "server sockets still open", r.naiveOpenSockets, r.tandemOpenSockets);
+            row(out, "reader/writer threads still alive", r.naiveThreads, r.tandemThreads);
+            row(out, "stats delivered to the platform", naive.statsDelivered(), books.delivered());
+            row(out, "stats dropped (counted)", 0, books.droppedTotal());
+            row(out, "stats waiting (queued or in flight)", naive.statsQueued(), books.inFlight());
+            row(out, "live connections, as the server believes", r.naiveBelievedLive, r.tandemBelievedLive);
+            out.printf(Locale.ROOT, "%nThe platform answered %d POSTs, then held %d without an answer.%n",
+                    platform.answered(), platform.held());
+            out.printf(Locale.ROOT, "Tandem's stats books: %s%n", books);
+
+            out.println();
+            out.println("=== naive server: its threads grouped by identical stack (a goroutine profile) ===");
+            out.println(ThreadProfile.capture(t -> t.getName().startsWith("naive-")));
+            out.println("=== tandem server: the live pairs, grouped the same way (ConnectionManager.dump) ===");
+            out.println(tandem.manager().dump());
+            out.println(r.exitCode == 0
+                    ? "Tandem leaked nothing: exit 0."
+                    : "Tandem left something open: exit 1 (that is a bug; please report it).");
         }
-        out.println(PLAN);
+        return r;
+    }
+
+    /** Waits (bounded) for Tandem's last closes to finish: they take microseconds, not seconds. */
+    private static void settle(TandemServer tandem) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((tandem.manager().counts().live() > 0 || TandemServer.liveConnectionThreads() > 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static void row(PrintStream out, String label, long naive, long tandem) {
+        out.printf(Locale.ROOT, "%-40s %14d %14d%n", label, naive, tandem);
     }
 }
