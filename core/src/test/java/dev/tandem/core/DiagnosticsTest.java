@@ -41,7 +41,11 @@ class DiagnosticsTest {
     }
 
     private List<ConnectionPair<String>> openPairs() throws Exception {
-        manager = ConnectionManager.builder().recentlyClosed(2).build();
+        return openPairs(TestSupport.ThreadMode.PLATFORM);
+    }
+
+    private List<ConnectionPair<String>> openPairs(TestSupport.ThreadMode mode) throws Exception {
+        manager = mode.configure(ConnectionManager.builder()).recentlyClosed(2).build();
         List<ConnectionPair<String>> pairs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             pairs.add(manager.open(() -> { }, this::waitInReaderA, (m, ctx) -> { }));
@@ -53,9 +57,10 @@ class DiagnosticsTest {
         return pairs;
     }
 
-    @Test
-    void theDumpGroupsPairsByStateAndStacksMostCommonFirst() throws Exception {
-        openPairs();
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TestSupport.ThreadMode.class)
+    void theDumpGroupsPairsByStateAndStacksMostCommonFirst(TestSupport.ThreadMode mode) throws Exception {
+        openPairs(mode); // virtual threads are absent from jstack; the dump still shows their stacks
         String dump = manager.dump();
         assertTrue(dump.startsWith("tandem pair profile: total 4 (open 4, closing 0, stuck 0), manager default\n"), dump);
         int a = dump.indexOf("\n3 @ OPEN oldest ");
@@ -64,6 +69,7 @@ class DiagnosticsTest {
         assertTrue(dump.substring(a, b).contains("waitInReaderA"), dump);
         assertTrue(dump.substring(b).contains("waitInReaderB"), dump);
         assertTrue(dump.contains("#\twriter WAITING"), "idle writers park: " + dump);
+        assertTrue(dump.contains("PairImpl.writeLoop"), "the writer's stack is shown: " + dump);
     }
 
     @Test

@@ -103,21 +103,30 @@ class WatchdogTest {
     @Test
     void thePipelineLogsItsFirstDropsPromptly() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        StatsSink blocked = batch -> {
+            entered.countDown();
+            release.await();
+        };
         StatsPipeline p = StatsPipeline.builder()
-                .sink("full", new RecordingStatsSink(), SinkOptions.builder().queueCapacity(2).batchSize(1)
-                        .linger(Duration.ofHours(1)).metricsInterval(Duration.ofHours(1)).build())
+                .sink("full", blocked, SinkOptions.builder().queueCapacity(2).batchSize(1)
+                        .linger(Duration.ofMillis(1)).publishTimeout(Duration.ofHours(1)).build())
                 .dropLogInterval(Duration.ofHours(1))
                 .warnings(warnings::add)
                 .build();
         try {
             EventType t = p.eventType("e");
+            t.record(Tags.empty());
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the sink holds its first batch");
             for (int i = 0; i < 10; i++) {
-                t.record(Tags.empty());
+                t.record(Tags.empty()); // two fit in the queue, the rest are dropped
             }
             SinkFaultTest.awaitTrue(() -> !warnings.isEmpty(), "a summary line");
-            assertTrue(warnings.get(0).startsWith("Tandem stats sink 'full' is RUNNING: dropped "), warnings.get(0));
-            assertTrue(warnings.get(0).contains("queue_full="), warnings.get(0));
+            assertTrue(warnings.get(0).startsWith("Tandem stats sink 'full' is RUNNING: dropped 8 events (queue_full=8)"),
+                    warnings.get(0));
         } finally {
+            release.countDown();
             p.close(Duration.ofSeconds(5));
         }
         assertEquals(1, warnings.size(), "one line per interval: " + warnings);
