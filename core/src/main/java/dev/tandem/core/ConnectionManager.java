@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * Each pair has a reader and a writer thread from the manager's thread factory
  * ({@code tandem-<id>-reader}, {@code tandem-<id>-writer}; platform daemon threads by default,
  * virtual threads with {@link Builder#virtualThreads()}). The manager adds one timer thread
- * ({@code tandem-timer}) and, only when teardown work must move off the thread that triggered it,
- * short-lived {@code tandem-cleanup-N} threads. All end by {@link #shutdown(Duration)}.
+ * ({@code tandem-timer-<name>}) and, only when teardown work must move off the thread that
+ * triggered it, short-lived {@code tandem-cleanup-N} threads. All end by
+ * {@link #shutdown(Duration)}, except for pairs still STUCK then: the timer stays until the last of
+ * them closes, so their hooks keep their deadlines.
  */
 public final class ConnectionManager {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
@@ -93,7 +95,6 @@ public final class ConnectionManager {
 
     private final PairHost host = new Host();
     private final Thread timer;
-    private volatile boolean timerStopped;
     private volatile DiagnosticsServer diagnostics;
 
     private ConnectionManager(Builder b) {
@@ -104,11 +105,11 @@ public final class ConnectionManager {
         this.queueCapacity = b.queueCapacity;
         this.overflowPolicy = b.overflowPolicy;
         this.hooks = b.hooks.toArray(new CleanupHook[0]);
-        this.idleNanos = b.idleTimeout == null ? 0 : b.idleTimeout.toNanos();
-        this.writeNanos = b.writeTimeout.toNanos();
-        this.graceNanos = b.gracePeriod.toNanos();
-        this.hookNanos = b.hookTimeout.toNanos();
-        this.tickNanos = b.timerTick != null ? b.timerTick.toNanos() : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
+        this.idleNanos = b.idleTimeout == null ? 0 : Checks.saturatedNanos(b.idleTimeout);
+        this.writeNanos = Checks.saturatedNanos(b.writeTimeout);
+        this.graceNanos = Checks.saturatedNanos(b.gracePeriod);
+        this.hookNanos = Checks.saturatedNanos(b.hookTimeout);
+        this.tickNanos = b.timerTick != null ? Checks.saturatedNanos(b.timerTick) : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
         this.cleanup = new CleanupPool(this.threads);
         this.recentlyClosedSize = b.recentlyClosed;
         this.recentlyClosed = new ArrayDeque<>(Math.min(recentlyClosedSize, 1024));
@@ -292,11 +293,11 @@ public final class ConnectionManager {
         }
 
         @Override
-        public void onStuck(PairImpl<?> p, PairSnapshot snapshot, long closingNanos) {
+        public void onStuck(PairImpl<?> p, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
             stuck.incrementAndGet();
             stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
-            stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK: a side did not exit within "
-                    + Duration.ofNanos(graceNanos) + " of close; its hooks run now on a cleanup thread\n" + snapshot, null);
+            stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK " + Duration.ofNanos(graceNanos)
+                    + " after close: " + whatIsStuck + ". Its hooks run now on a cleanup thread.\n" + snapshot, null);
         }
 
         @Override
@@ -306,11 +307,11 @@ public final class ConnectionManager {
         }
 
         @Override
-        public void onClosed(PairImpl<?> p, CloseInfo info) {
+        public void onClosed(PairImpl<?> p, CloseInfo info, boolean wasStuck) {
             if (registry.remove(p.id) == null) {
                 return;
             }
-            if (p.wasStuck()) {
+            if (wasStuck) {
                 stuck.decrementAndGet();
             }
             CloseReason reason = info.reason();
@@ -328,6 +329,7 @@ public final class ConnectionManager {
                 synchronized (drained) {
                     drained.notifyAll();
                 }
+                LockSupport.unpark(timer); // after shutdown, the timer ends with the last pair
             }
         }
     }
@@ -335,7 +337,7 @@ public final class ConnectionManager {
     // ================================================================== timer
 
     private void runTimer() {
-        while (!timerStopped) {
+        while (!(state.get() == TERMINATED && registry.isEmpty())) {
             tick(clock.nanoTime());
             LockSupport.parkNanos(this, tickNanos);
         }
@@ -484,8 +486,8 @@ public final class ConnectionManager {
             p.forceStuck(clock.nanoTime()); // their hooks still run, on cleanup threads
         }
         List<PairSnapshot> stragglers = pairs();
-        timerStopped = true;
-        LockSupport.unpark(timer);
+        // With stragglers the timer keeps going (their hooks still get deadlines) until the last one
+        // reaches CLOSED; see onClosed and runTimer.
         cleanup.shutdown();
         DiagnosticsServer d = diagnostics;
         if (d != null) {
@@ -493,6 +495,9 @@ public final class ConnectionManager {
         }
         if (ownsStats) {
             stats.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } else { // the name may be reused by a later manager on the same pipeline
+            stats.remove("tandem.connections.live", managerTag);
+            stats.remove("tandem.connections.stuck", managerTag);
         }
         ShutdownReport report = new ShutdownReport(closedNow, stragglers, Duration.ofNanos(System.nanoTime() - start));
         if (!report.clean()) {
@@ -500,6 +505,7 @@ public final class ConnectionManager {
                     Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
         }
         state.set(TERMINATED);
+        LockSupport.unpark(timer);
         terminated.complete(report);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -538,7 +544,10 @@ public final class ConnectionManager {
 
         private Builder() {}
 
-        /** The {@code manager} tag on every metric and event (default {@code default}). */
+        /**
+         * The {@code manager} tag on every metric and event (default {@code default}); unique among
+         * the running managers that share a stats pipeline.
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
@@ -573,7 +582,10 @@ public final class ConnectionManager {
             return this;
         }
 
-        /** The most messages a pair's outbound queue holds (default 1024); it grows on demand up to this. */
+        /**
+         * The most messages a pair's outbound queue holds (default 1024), rounded up to a power of
+         * two (at least 4). The queue starts small and grows on demand up to this.
+         */
         public Builder outboundQueueCapacity(int capacity) {
             this.queueCapacity = capacity;
             return this;
@@ -653,8 +665,14 @@ public final class ConnectionManager {
             if (virtual && !VirtualThreads.supported()) {
                 VirtualThreads.factory(); // throws the explanation
             }
+            ConnectionManager m;
+            try {
+                m = new ConnectionManager(this);
+            } catch (IllegalArgumentException clash) { // its gauges are already on this pipeline
+                throw new IllegalArgumentException("name: '" + name + "' is already used by a manager on this stats "
+                        + "pipeline (expected: a unique name per pipeline, or shut the other manager down first)", clash);
+            }
             built = true;
-            ConnectionManager m = new ConnectionManager(this);
             m.startTimer();
             return m;
         }

@@ -4,7 +4,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** The reader's view of the resource: every byte read marks read activity and is counted. */
+/**
+ * The reader's view of the resource: every byte read marks read activity and is counted, and the
+ * end of the stream closes the pair at once, even if the reader does not return (its cleanup may
+ * block: that was the story behind Tandem).
+ */
 final class CountingInputStream extends FilterInputStream {
     private final PairImpl<?> pair;
 
@@ -18,6 +22,8 @@ final class CountingInputStream extends FilterInputStream {
         int b = in.read();
         if (b >= 0) {
             pair.markRead(1);
+        } else {
+            pair.endOfInput();
         }
         return b;
     }
@@ -27,6 +33,8 @@ final class CountingInputStream extends FilterInputStream {
         int n = in.read(b, off, len);
         if (n > 0) {
             pair.markRead(n);
+        } else if (n < 0) {
+            pair.endOfInput();
         }
         return n;
     }

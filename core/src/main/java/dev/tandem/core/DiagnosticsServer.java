@@ -49,7 +49,11 @@ public final class DiagnosticsServer {
         return server.getAddress();
     }
 
-    void stop() {
+    /**
+     * Stops serving (shutdown of the manager does this too). The JDK's HTTP server runs a non-daemon
+     * dispatcher thread, so a JVM does not exit while the endpoint runs.
+     */
+    public void stop() {
         server.stop(0);
         executor.shutdownNow();
     }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * tandem pair profile: total 3 (open 2, closing 0, stuck 1), manager default
  * opened=5 live=3 stuck=1 closed=2 {reader_eof=2} messagesDropped=0
  *
- * 2 @ OPEN oldest 12.345s
+ * 2 @ OPEN oldest 12.345s ids [3, 7]
  * #	reader RUNNABLE
  * #		java.base/sun.nio.ch.NioSocketImpl.park(NioSocketImpl.java:191)
  * #		...
@@ -30,11 +30,13 @@ final class PairDump {
 
     private static final class Key {
         final PairState state;
+        final CloseReason reason;
         final List<StackTraceElement> reader;
         final List<StackTraceElement> writer;
 
         Key(PairSnapshot s) {
             this.state = s.state();
+            this.reason = s.reason();
             this.reader = trim(s.reader().stack());
             this.writer = trim(s.writer().stack());
         }
@@ -45,12 +47,12 @@ final class PairDump {
                 return false;
             }
             Key k = (Key) o;
-            return state == k.state && reader.equals(k.reader) && writer.equals(k.writer);
+            return state == k.state && reason == k.reason && reader.equals(k.reader) && writer.equals(k.writer);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(state, reader, writer);
+            return Objects.hash(state, reason, reader, writer);
         }
     }
 
@@ -58,6 +60,7 @@ final class PairDump {
         final PairSnapshot example;
         int count;
         long oldestMillis;
+        long longestClosingMillis;
         final List<Long> ids = new ArrayList<>();
 
         Group(PairSnapshot example) {
@@ -85,6 +88,7 @@ final class PairDump {
             Group g = groups.computeIfAbsent(new Key(s), k -> new Group(s));
             g.count++;
             g.oldestMillis = Math.max(g.oldestMillis, s.ageMillis());
+            g.longestClosingMillis = Math.max(g.longestClosingMillis, s.closingMillis());
             if (g.ids.size() < 10) {
                 g.ids.add(s.id());
             }
@@ -102,7 +106,12 @@ final class PairDump {
             if (g.example.reason() != null) {
                 sb.append(' ').append(g.example.reason().tagValue());
             }
-            sb.append(" oldest ").append(String.format(java.util.Locale.ROOT, "%.3fs", g.oldestMillis / 1000.0))
+            sb.append(" oldest ").append(String.format(java.util.Locale.ROOT, "%.3fs", g.oldestMillis / 1000.0));
+            if (g.example.reason() != null) {
+                sb.append(" closing for ").append(String.format(java.util.Locale.ROOT, "%.3fs",
+                        g.longestClosingMillis / 1000.0));
+            }
+            sb
                     .append(" ids ").append(g.ids).append(g.count > g.ids.size() ? "..." : "").append('\n');
             side(sb, "reader", g.example.reader());
             side(sb, "writer", g.example.writer());

@@ -27,8 +27,8 @@ interface PairHost {
 
     void hookFailed(PairImpl<?> pair, Exception failure);
 
-    void onStuck(PairImpl<?> pair, PairSnapshot snapshot, long closingNanos);
+    void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos);
 
-    /** Called exactly once per pair, when it reaches CLOSED. */
-    void onClosed(PairImpl<?> pair, CloseInfo info);
+    /** Called exactly once per pair, when it reaches CLOSED; {@code wasStuck} if it had been counted STUCK. */
+    void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck);
 }

@@ -42,13 +42,15 @@ import javax.net.ssl.SSLSocket;
  *       that runs them (inline on a side thread, else on a cleanup thread, never on the timer or a
  *       caller's thread).</li>
  *   <li><b>Finish barrier.</b> {@link #finishBarrier} starts at 2: "tokens at 0" and "hooks done".
- *       The thread bringing it to 0 moves to CLOSED and does the accounting, exactly once. A STUCK
+ *       The thread bringing it to 0 does the accounting, then moves to CLOSED, then completes the
+ *       close future, exactly once: whoever sees CLOSED or the future sees the counts. A STUCK
  *       pair runs its hooks early (forced by the timer) and reaches CLOSED only if its stuck side
  *       ever exits.</li>
- *   <li><b>Hook cursor.</b> {@link #hookCursor} is the index of the hook whose run is owned; the
- *       owner advances it by CAS after each hook. The timer, seeing a hook past its deadline,
- *       advances it instead and hands the rest to a cleanup thread; the abandoned owner's CAS then
- *       fails and it stops. Each hook runs at most once; the rest always run.</li>
+ *   <li><b>Hook runs.</b> Each hook run has a status moved by one CAS: the runner's (RUNNING →
+ *       DONE) after the hook returns, or the timer's (RUNNING → CUT) at the deadline. The winner owns
+ *       the rest of the chain; a cut-off runner waits for the timer's interrupt to land, absorbs it
+ *       and stops, so no interrupt meant for one hook reaches another task. Each hook runs at most
+ *       once; the rest always run.</li>
  *   <li><b>Writer wake-up.</b> Dekker-style on volatiles: the writer sets {@code writing} then
  *       re-reads the state; the closer moves the state then reads {@code writing}. Either the
  *       writer sees the close, or the closer sees the write and interrupts it. An idle writer parks
@@ -64,6 +66,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private static final AtomicLongFieldUpdater<PairImpl<?>> BYTES_OUT = updater("bytesOut");
     private static final AtomicLongFieldUpdater<PairImpl<?>> MESSAGES_IN = updater("messagesIn");
     private static final AtomicLongFieldUpdater<PairImpl<?>> DROPPED = updater("messagesDropped");
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<PairImpl, Queue> OUTBOUND =
+            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, Queue.class, "outbound");
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static AtomicLongFieldUpdater<PairImpl<?>> updater(String field) {
@@ -91,11 +96,21 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         }
     }
 
-    /** Which hook runs, since when, on which thread: replaced per hook. */
+    /**
+     * One run of one hook. Its status decides, by CAS, who owns what comes next: the runner (DONE)
+     * or the timer that cut the hook off (CUT). A cut-off runner waits for the timer's interrupt to
+     * land and absorbs it, so the interrupt can never reach the next task of that thread.
+     */
     private static final class HookRun {
+        static final int RUNNING = 0;
+        static final int DONE = 1;
+        static final int CUT = 2;
+
         final int index;
         final long startNanos;
         final Thread thread;
+        final AtomicInteger status = new AtomicInteger(RUNNING);
+        volatile boolean interruptSent;
 
         HookRun(int index, long startNanos, Thread thread) {
             this.index = index;
@@ -116,14 +131,17 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private final AtomicReference<CleanupHook[]> hooks;
     private final AtomicInteger pending = new AtomicInteger(4);
     private final AtomicInteger finishBarrier = new AtomicInteger(2);
-    private final AtomicInteger hookCursor = new AtomicInteger();
     private volatile HookRun hookRun;
     private final java.util.concurrent.atomic.AtomicBoolean teardownClaimed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile CleanupHook[] hookChain; // set once by onClosing
     private final CompletableFuture<CloseInfo> closeFuture = new CompletableFuture<>();
     private final List<Throwable> laterFailures = Collections.synchronizedList(new ArrayList<>(2));
 
-    private volatile boolean everStuck;
+    /** 0: never stuck; 1: declared STUCK (counted); 2: finished. One CAS each way, so the stuck count is exact. */
+    private final AtomicInteger stuckFlag = new AtomicInteger();
+    private volatile boolean resourceClosed;
+    private volatile Thread resourceCloser;
+    private volatile String description; // the resource, described before it was closed
     private volatile Thread readerThread;
     private volatile Thread writerThread;
     private volatile boolean readerAlive = true;
@@ -140,6 +158,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private volatile long messagesIn;
     private volatile long messagesOut; // writer thread only
     private volatile long messagesDropped;
+    private volatile int unsentInHand; // a message taken from the queue that was not written in full
 
     private InputStream input;   // reader thread only
     private OutputStream output; // writer thread only
@@ -261,12 +280,14 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             M m = q == null ? null : q.poll();
             if (m != null) {
                 writeProgressNanos = mgr.clock().nanoTime();
+                unsentInHand = 1;
                 writing = true;
                 if (life.get().state != PairState.OPEN) { // re-check after announcing the write
                     return;
                 }
-                writer.write(m, this);
+                writer.write(m, this); // if this throws, the message stays counted as unsent
                 writing = false;
+                unsentInHand = 0;
                 messagesOut = messagesOut + 1;
                 continue;
             }
@@ -321,13 +342,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         return SendResult.ACCEPTED;
     }
 
-    private synchronized Queue<M> createOutbound() {
-        Queue<M> q = outbound;
-        if (q == null) {
-            q = JcTools.newGrowableMpscQueue(16, mgr.queueCapacity());
-            outbound = q;
-        }
-        return q;
+    private Queue<M> createOutbound() {
+        Queue<M> fresh = JcTools.newGrowableMpscQueue(16, mgr.queueCapacity());
+        return OUTBOUND.compareAndSet(this, null, fresh) ? fresh : outbound; // no lock on the user's object
     }
 
     @Override
@@ -363,6 +380,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     /** Runs once, on the thread that won the close: seal hooks, wake both sides, close the resource. */
     private void onClosing() {
         hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks());
+        description = describe(resource); // while its addresses are still known
         Thread me = Thread.currentThread();
         Thread r = readerThread;
         if (r != null && r != me && readerAlive) {
@@ -393,17 +411,54 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     }
 
     private void closeResourceNow() {
+        resourceCloser = Thread.currentThread();
         try {
             resource.close();
         } catch (Throwable t) {
             addLaterFailure(t);
         }
+        resourceCloser = null;
+        resourceClosed = true;
         release();
     }
 
-    /** JDK sockets close without waiting for the peer or for a thread blocked in I/O on them. */
+    /** What keeps a closing pair from finishing, for the STUCK report. */
+    String whatIsStuck() {
+        StringBuilder sb = new StringBuilder();
+        if (readerAlive && readerThread != null) {
+            sb.append("the reader did not exit");
+        }
+        if (writerAlive && writerThread != null) {
+            sb.append(sb.length() == 0 ? "" : "; ").append("the writer did not exit");
+        }
+        if (!resourceClosed) {
+            sb.append(sb.length() == 0 ? "" : "; ").append("the resource's close() has not returned");
+            Thread closer = resourceCloser;
+            if (closer != null) {
+                sb.append(" (").append(closer.getName()).append(" is in it:");
+                for (StackTraceElement e : closer.getStackTrace()) {
+                    sb.append("\n\t").append(e);
+                }
+                sb.append(')');
+            }
+        }
+        return sb.length() == 0 ? "a teardown step did not finish" : sb.toString();
+    }
+
+    /**
+     * JDK sockets close without waiting for the peer or for a thread blocked in I/O on them, unless
+     * SO_LINGER is set (then close waits up to the linger time) or TLS wants to say goodbye.
+     */
     private static boolean closesWithoutBlocking(AutoCloseable r) {
-        return r instanceof SocketChannel || (r instanceof Socket && !(r instanceof SSLSocket));
+        try {
+            if (r instanceof SocketChannel) {
+                Integer linger = ((SocketChannel) r).getOption(java.net.StandardSocketOptions.SO_LINGER);
+                return linger == null || linger <= 0;
+            }
+            return r instanceof Socket && !(r instanceof SSLSocket) && ((Socket) r).getSoLinger() <= 0;
+        } catch (IOException | RuntimeException closedOrUnsupported) {
+            return false; // when in doubt, off the caller's thread
+        }
     }
 
     private void addLaterFailure(Throwable t) {
@@ -439,7 +494,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         }
     }
 
-    /** Owner of hook index {@code i} onwards (cursor == i). */
+    /** Runs hooks {@code i} onwards, in order, until one is cut off (the timer then owns the rest). */
     private void runHooksFrom(int i) {
         CleanupHook[] chain = hookChain;
         CloseInfo info = null;
@@ -447,19 +502,27 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             if (info == null) {
                 info = closeInfo(stuckNow());
             }
-            Thread me = Thread.currentThread();
             Thread.interrupted(); // a hook starts with a clean interrupt status
-            hookRun = new HookRun(i, mgr.clock().nanoTime(), me);
+            HookRun run = new HookRun(i, mgr.clock().nanoTime(), Thread.currentThread());
+            hookRun = run;
+            Throwable thrown = null;
             try {
                 chain[i].run(info);
             } catch (Throwable t) { // user code
+                thrown = t;
+            }
+            if (!run.status.compareAndSet(HookRun.RUNNING, HookRun.DONE)) {
+                while (!run.interruptSent) {
+                    Thread.onSpinWait(); // the timer interrupts right after its CAS: a few instructions away
+                }
+                Thread.interrupted();
+                return; // cut off and already reported; a cleanup thread runs the rest
+            }
+            if (thrown != null) {
                 HookFailedException f = new HookFailedException("cleanup hook #" + i + " of pair " + id + " ("
-                        + chain[i].getClass().getName() + ") threw", t);
+                        + chain[i].getClass().getName() + ") threw", thrown);
                 addLaterFailure(f);
                 mgr.hookFailed(this, f);
-            }
-            if (!hookCursor.compareAndSet(i, i + 1)) {
-                return; // cut off at its deadline: the cleanup thread that took over runs the rest
             }
             i++;
         }
@@ -479,6 +542,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (finishBarrier.decrementAndGet() != 0) {
             return;
         }
+        boolean wasStuck = stuckFlag.getAndSet(2) == 1;
+        CloseInfo info = closeInfo(wasStuck);
+        mgr.onClosed(this, info, wasStuck); // counts first: whoever sees CLOSED or the future done sees them too
         Life cur = life.get();
         while (cur.state != PairState.CLOSED) {
             if (life.compareAndSet(cur, cur.with(PairState.CLOSED))) {
@@ -486,8 +552,6 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             }
             cur = life.get();
         }
-        CloseInfo info = closeInfo(false);
-        mgr.onClosed(this, info); // counts first: whoever sees the future done sees them too
         closeFuture.complete(info);
     }
 
@@ -504,12 +568,16 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         }
         Queue<M> q = outbound;
         return new CloseInfo(id, l.reason, l.cause, later, openedMillis, Duration.ofNanos(Math.max(0, lifetime)),
-                bytesIn, bytesOut, messagesIn, messagesOut, q == null ? 0 : q.size(), messagesDropped, stuck);
+                bytesIn, bytesOut, messagesIn, messagesOut, (q == null ? 0 : q.size()) + unsentInHand,
+                messagesDropped, stuck);
     }
 
     // ================================================================== timer
 
-    /** Called by the manager's timer thread. Never blocks and never calls user code. */
+    /**
+     * Called by the manager's timer thread. Never blocks; runs no hook and no resource close (it
+     * hands those to cleanup threads).
+     */
     void checkDeadlines(long now, long idleNanos, long writeNanos, long graceNanos, long hookNanos) {
         Life l = life.get();
         switch (l.state) {
@@ -544,16 +612,13 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         }
     }
 
-    boolean wasStuck() {
-        return everStuck;
-    }
-
     private void markStuck(Life closing, long now) {
         if (!life.compareAndSet(closing, closing.with(PairState.STUCK))) {
             return;
         }
-        everStuck = true;
-        mgr.onStuck(this, snapshot(), now - closing.closeStartNanos);
+        if (stuckFlag.compareAndSet(0, 1)) { // not if the pair finished in the meantime
+            mgr.onStuck(this, whatIsStuck(), snapshot(), now - closing.closeStartNanos);
+        }
         if (teardownClaimed.compareAndSet(false, true)) {
             mgr.runOffThread(() -> runHooksFrom(0)); // hooks still run, exactly once, on a cleanup thread
         }
@@ -561,18 +626,18 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     private void checkHookDeadline(long now, long hookNanos) {
         HookRun run = hookRun;
-        if (run == null || now - run.startNanos <= hookNanos || hookCursor.get() != run.index) {
-            return;
+        if (run == null || now - run.startNanos <= hookNanos
+                || !run.status.compareAndSet(HookRun.RUNNING, HookRun.CUT)) {
+            return; // none running, within its deadline, or it finished just now
         }
-        if (!hookCursor.compareAndSet(run.index, run.index + 1)) {
-            return; // it finished just now
-        }
+        StackTraceElement[] where = run.thread.getStackTrace();
+        run.thread.interrupt(); // the runner waits for this before it leaves the hook
+        run.interruptSent = true;
         HookTimeoutException timeout = new HookTimeoutException("cleanup hook #" + run.index + " of pair " + id
                 + " did not finish within " + Duration.ofNanos(hookNanos) + "; interrupted and abandoned");
-        timeout.setStackTrace(run.thread.getStackTrace()); // where it hangs
+        timeout.setStackTrace(where); // where it hangs
         addLaterFailure(timeout);
         mgr.hookFailed(this, timeout);
-        run.thread.interrupt();
         int next = run.index + 1;
         mgr.runOffThread(() -> runHooksFrom(next));
     }
@@ -649,6 +714,17 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         lastReadNanos = mgr.clock().nanoTime();
     }
 
+    /**
+     * The peer ended its side, seen through {@link #input()}: the pair closes now, as G1 asks, and
+     * the reader's own thread is interrupted (a closer never interrupts itself) so that whatever the
+     * read loop does on its way out cannot block forever: the story's stats {@code put} included.
+     */
+    void endOfInput() {
+        if (closeWith(CloseReason.READER_EOF, null) && Thread.currentThread() == readerThread) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void markMessageIn() {
         MESSAGES_IN.incrementAndGet(this);
@@ -721,7 +797,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         long now = mgr.clock().nanoTime();
         Life l = life.get();
         long stalled = writing ? Math.max(0, now - writeProgressNanos) / 1_000_000 : 0;
-        return new PairSnapshot(id, l.state, l.reason, describe(resource), (now - openedNanos) / 1_000_000,
+        String what = description;
+        return new PairSnapshot(id, l.state, l.reason, what != null ? what : describe(resource),
+                (now - openedNanos) / 1_000_000, l.closeStartNanos == 0 ? 0 : (now - l.closeStartNanos) / 1_000_000,
                 Math.max(0, now - lastReadNanos) / 1_000_000, stalled, bytesIn, bytesOut, messagesIn, messagesOut,
                 queuedMessages(), side(readerThread, readerAlive), side(writerThread, writerAlive));
     }

@@ -13,6 +13,7 @@ public final class PairSnapshot {
     private final CloseReason reason;
     private final String resource;
     private final long ageMillis;
+    private final long closingMillis;
     private final long idleMillis;
     private final long writeStalledMillis;
     private final long bytesIn;
@@ -23,7 +24,8 @@ public final class PairSnapshot {
     private final Side reader;
     private final Side writer;
 
-    PairSnapshot(long id, PairState state, CloseReason reason, String resource, long ageMillis, long idleMillis,
+    PairSnapshot(long id, PairState state, CloseReason reason, String resource, long ageMillis, long closingMillis,
+                 long idleMillis,
                  long writeStalledMillis, long bytesIn, long bytesOut, long messagesIn, long messagesOut, int queued,
                  Side reader, Side writer) {
         this.id = id;
@@ -31,6 +33,7 @@ public final class PairSnapshot {
         this.reason = reason;
         this.resource = resource;
         this.ageMillis = ageMillis;
+        this.closingMillis = closingMillis;
         this.idleMillis = idleMillis;
         this.writeStalledMillis = writeStalledMillis;
         this.bytesIn = bytesIn;
@@ -96,6 +99,11 @@ public final class PairSnapshot {
         return ageMillis;
     }
 
+    /** How long ago the close began; 0 while OPEN. */
+    public long closingMillis() {
+        return closingMillis;
+    }
+
     /** Time since input was last seen (through {@link PairContext#input()} or {@code markRead}). */
     public long idleMillis() {
         return idleMillis;
@@ -140,7 +148,7 @@ public final class PairSnapshot {
         StringBuilder sb = new StringBuilder(512);
         sb.append("pair ").append(id).append(' ').append(state);
         if (reason != null) {
-            sb.append(" (").append(reason.tagValue()).append(')');
+            sb.append(" (").append(reason.tagValue()).append(", closing for ").append(closingMillis).append("ms)");
         }
         sb.append(" age=").append(ageMillis).append("ms idle=").append(idleMillis).append("ms")
                 .append(" in=").append(bytesIn).append("B/").append(messagesIn).append("msg")

@@ -37,7 +37,12 @@ public final class ThreadProfile {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getKey());
         }
         List<Map.Entry<List<StackTraceElement>, List<Thread>>> sorted = new ArrayList<>(groups.entrySet());
-        sorted.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+        for (List<Thread> ts : groups.values()) {
+            ts.sort(java.util.Comparator.comparing(Thread::getName));
+        }
+        sorted.sort((a, b) -> a.getValue().size() != b.getValue().size()
+                ? Integer.compare(b.getValue().size(), a.getValue().size())
+                : a.getValue().get(0).getName().compareTo(b.getValue().get(0).getName()));
         StringBuilder sb = new StringBuilder("thread profile: total ").append(all.size()).append('\n');
         for (Map.Entry<List<StackTraceElement>, List<Thread>> g : sorted) {
             List<Thread> ts = g.getValue();

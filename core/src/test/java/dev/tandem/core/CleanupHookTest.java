@@ -104,6 +104,7 @@ class CleanupHookTest {
                         never.await(); // blocks forever, but honours interrupts
                     } catch (InterruptedException e) {
                         ran.add("first interrupted");
+                        throw e; // after the cut-off: must not be reported a second time
                     }
                 })
                 .cleanupHook(info -> ran.add("second on " + Thread.currentThread().getName().replaceAll("[0-9]+", "N")))
@@ -117,5 +118,11 @@ class CleanupHookTest {
         assertTrue(java.util.Arrays.stream(t.getStackTrace()).anyMatch(e -> e.getClassName().contains("CountDownLatch")),
                 "the timeout carries the stack where the hook was blocked");
         assertEquals(PairState.CLOSED, p.state());
+        TestSupport.awaitTrue(() -> TestSupport.tandemThreads().stream()
+                .noneMatch(th -> th.getName().startsWith("tandem-" + p.id() + "-")), "the abandoned hook's thread ended");
+        assertEquals(1, info.laterFailures().size(), info.laterFailures().toString());
+        assertEquals(1, manager.stats().measurements().stream()
+                .filter(m -> m.name().equals("tandem.connections.hook.failures")).findFirst().orElseThrow().longValue(),
+                "one hook, one failure: the timeout, not also the interrupt that followed it");
     }
 }

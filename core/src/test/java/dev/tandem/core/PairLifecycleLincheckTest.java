@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>Whatever the order: {@code close()} returns true exactly once and that close's reason is the
  * one kept; the resource is closed at most once (exactly once after any close); each hook runs at
  * most once, and exactly once when both sides have exited; the pair reaches CLOSED, and the manager
- * hears of it, exactly once and only after both sides exited.
+ * hears of it, exactly once and only after both sides exited; the manager's stuck count is 1 exactly
+ * while the pair is STUCK.
  */
 @Timeout(300)
 public class PairLifecycleLincheckTest {
@@ -40,6 +41,7 @@ public class PairLifecycleLincheckTest {
     private final AtomicInteger managerHookRuns = new AtomicInteger();
     private final AtomicInteger closedReports = new AtomicInteger();
     private final AtomicInteger explicitWins = new AtomicInteger();
+    private final AtomicInteger stuckCount = new AtomicInteger(); // the manager's stuck gauge, as the host keeps it
     private boolean readerDone;
     private boolean writerDone;
 
@@ -83,11 +85,16 @@ public class PairLifecycleLincheckTest {
         public void hookFailed(PairImpl<?> pair, Exception failure) {}
 
         @Override
-        public void onStuck(PairImpl<?> pair, PairSnapshot snapshot, long closingNanos) {}
+        public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
+            stuckCount.incrementAndGet();
+        }
 
         @Override
-        public void onClosed(PairImpl<?> pair, CloseInfo info) {
+        public void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck) {
             closedReports.incrementAndGet();
+            if (wasStuck) {
+                stuckCount.decrementAndGet();
+            }
         }
     };
 
@@ -140,6 +147,7 @@ public class PairLifecycleLincheckTest {
         check(pairHookRuns.get() <= 1 && managerHookRuns.get() <= 1, "a hook ran twice");
         check(pairHookRuns.get() == managerHookRuns.get(), "hooks ran as a chain");
         check(closedReports.get() <= 1, "CLOSED reported " + closedReports + " times");
+        check(stuckCount.get() == (state == PairState.STUCK ? 1 : 0), "stuck count " + stuckCount + " in state " + state);
         boolean bothExited = readerDone && writerDone;
         if (bothExited) {
             check(state == PairState.CLOSED, "both sides exited but state is " + state);

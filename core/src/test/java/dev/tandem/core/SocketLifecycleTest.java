@@ -101,6 +101,28 @@ class SocketLifecycleTest {
 
     @ParameterizedTest
     @EnumSource(ThreadMode.class)
+    void aReaderWhoseCleanupBlocksAfterEofStillHasItsSocketClosed(ThreadMode mode) throws Exception {
+        manager(mode, b -> { });
+        BlockingQueue<Integer> fullStatsQueue = new ArrayBlockingQueue<>(1);
+        fullStatsQueue.add(0); // the story: the stats channel is full
+        serve(ctx -> {
+            InputStream in = ctx.input();
+            while (in.read() >= 0) {
+                ctx.markMessageIn();
+            }
+            fullStatsQueue.put(-1); // the story's cleanup: blocks until interrupted
+        }, writeLines());
+        Socket client = loopback.connect();
+        ConnectionPair<String> pair = nextPair();
+        client.shutdownOutput();
+        CloseInfo info = await(pair.closeFuture());
+        assertEquals(CloseReason.READER_EOF, info.reason(), "the end of input closed the pair at once");
+        assertEquals(-1, client.getInputStream().read(), "the socket was closed although the reader blocked");
+        assertEquals(PairState.CLOSED, pair.state(), "the interrupt freed the blocked put");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadMode.class)
     void aWriterFailureEndsAReaderBlockedInRead(ThreadMode mode) throws Exception {
         manager(mode, b -> { });
         CountDownLatch readerBlocked = new CountDownLatch(1);
@@ -155,7 +177,12 @@ class SocketLifecycleTest {
         assertEquals("still here", readLine(client)); // input at t=20s resets the idle timer
         clock.advance(Duration.ofSeconds(20)); // 40s since open, 20s since input
         pair.send("probe");
-        assertEquals("probe", readLine(client)); // several timer ticks have passed: still open
+        String probe = readLine(client);
+        if (probe == null) { // say why, should it ever happen
+            CloseInfo early = await(pair.closeFuture());
+            throw new AssertionError("closed before the idle timeout: " + early + " " + early.laterFailures());
+        }
+        assertEquals("probe", probe); // several timer ticks have passed: still open
         assertEquals(PairState.OPEN, pair.state());
 
         clock.advance(Duration.ofSeconds(11)); // 31s without input
@@ -173,14 +200,44 @@ class SocketLifecycleTest {
         client.setReceiveBufferSize(4096); // and never read: the server's writes fill both buffers
         ConnectionPair<String> pair = nextPair();
         String big = "x".repeat(64 * 1024);
-        for (int i = 0; i < 200 && pair.state() == PairState.OPEN; i++) {
-            pair.send(big); // ~13 MB queued into a peer that takes nothing
+        int accepted = 0;
+        for (int i = 0; i < 200; i++) {
+            if (pair.send(big) == SendResult.ACCEPTED) { // ~13 MB into a peer that takes nothing
+                accepted++;
+            }
         }
         CloseInfo info = await(pair.closeFuture());
         assertEquals(CloseReason.WRITE_TIMEOUT, info.reason());
+        assertEquals(accepted, info.messagesOut() + info.messagesUnsent(),
+                "every accepted message is either written or counted unsent: " + info);
         assertTrue(info.bytesOut() > 0, "some bytes went out before the buffers filled: " + info);
         assertTrue(info.messagesUnsent() > 0 || info.messagesOut() < 200, info.toString());
         assertEquals(PairState.CLOSED, pair.state(), "the writer blocked in a socket write was freed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadMode.class)
+    void closingASocketWithSoLingerNeverBlocksTheCloser(ThreadMode mode) throws Exception {
+        manager(mode, b -> { });
+        loopback = new Loopback(s -> {
+            s.setSoLinger(true, 3); // close() itself would now wait up to 3 s for unsent data
+            accepted.add(manager.open(s, echoLines(), writeLines()));
+        });
+        Socket client = loopback.connect();
+        client.setReceiveBufferSize(4096); // never read: unsent data stays in the server's buffers
+        ConnectionPair<String> pair = nextPair();
+        String big = "y".repeat(64 * 1024);
+        for (int i = 0; i < 200; i++) {
+            pair.send(big); // ~13 MB: more than loopback's buffers can absorb
+        }
+        TestSupport.awaitTrue(() -> pair.snapshot().writeStalledMillis() > 0 || pair.state() != PairState.OPEN,
+                "the writer is blocked on a full send buffer");
+        Thread closer = new Thread(pair::close, "test-closer");
+        closer.start();
+        closer.join(2_000);
+        assertFalse(closer.isAlive(), "close() returned at once; the lingering close runs on a cleanup thread");
+        assertEquals(CloseReason.EXPLICIT, await(pair.closeFuture()).reason());
+        assertEquals(PairState.CLOSED, pair.state());
     }
 
     @ParameterizedTest

@@ -35,6 +35,15 @@ class StatsReportingTest {
     }
 
     @Test
+    void aManagerNameCanBeReusedOnASharedPipelineAfterShutdown() {
+        stats = StatsPipeline.builder().build();
+        ConnectionManager first = ConnectionManager.builder().name("push").stats(stats).build();
+        assertTrue(first.shutdown(Duration.ofSeconds(5)).clean());
+        manager = ConnectionManager.builder().name("push").stats(stats).build();
+        assertEquals(0, manager.counts().live());
+    }
+
+    @Test
     void countsAndOneClosedEventPerPairReachTheSinkAsStateAndEvents() throws Exception {
         RecordingStatsSink rec = new RecordingStatsSink();
         stats = StatsPipeline.builder().sink("rec", rec, SinkOptions.builder().linger(Duration.ofMillis(5))

@@ -39,6 +39,27 @@ class StuckTest {
     }
 
     @Test
+    void aResourceWhoseCloseHangsMakesThePairStuckAndTheHooksStillRun() throws Exception {
+        AtomicInteger hookRuns = new AtomicInteger();
+        manager = ConnectionManager.builder().gracePeriod(Duration.ofMillis(200)).build();
+        AutoCloseable hangsInClose = this::ignoreInterruptsUntilReleased;
+        ConnectionPair<String> pair = manager.<String>pair(hangsInClose)
+                .reader(ctx -> { })
+                .writer((m, ctx) -> { })
+                .cleanupHook(info -> hookRuns.incrementAndGet())
+                .start();
+        CloseInfo info = TestSupport.await(pair.closeFuture());
+        assertTrue(info.stuck(), info.toString());
+        assertEquals(PairState.STUCK, pair.state());
+        assertEquals(1, hookRuns.get(), "hooks ran although the resource's close never returned");
+        String why = ((PairImpl<?>) pair).whatIsStuck();
+        assertTrue(why.startsWith("the resource's close() has not returned (tandem-cleanup-"), why);
+        assertTrue(why.contains("ignoreInterruptsUntilReleased"), "with the stack of the hung close: " + why);
+        release.countDown();
+        TestSupport.awaitTrue(() -> pair.state() == PairState.CLOSED, "CLOSED once close() returns");
+    }
+
+    @Test
     void aReaderThatNeverExitsIsStuckVisibleInTheDumpAndReportedByShutdown() throws Exception {
         AtomicInteger hookRuns = new AtomicInteger();
         manager = ConnectionManager.builder().gracePeriod(Duration.ofMillis(200)).build();
@@ -62,7 +83,9 @@ class StuckTest {
         assertEquals(1, manager.counts().live(), "a stuck pair still counts as live");
 
         String dump = manager.dump();
-        assertTrue(dump.contains("1 @ STUCK explicit"), dump);
+        assertTrue(dump.contains("1 @ STUCK explicit oldest "), dump);
+        assertTrue(dump.contains(" closing for "), dump);
+        assertEquals("the reader did not exit", ((PairImpl<?>) pair).whatIsStuck());
         assertTrue(dump.contains("ignoreInterruptsUntilReleased"), "the dump shows where the reader is stuck:\n" + dump);
         assertTrue(dump.contains("#\twriter exited"), dump);
 

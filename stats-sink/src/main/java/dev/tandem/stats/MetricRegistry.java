@@ -80,6 +80,20 @@ final class MetricRegistry {
         return m;
     }
 
+    /** Forgets a metric; returns false if none had that name and tags, or it is the pipeline's own. */
+    boolean remove(String name, Tags tags) {
+        Id id = new Id(Checks.notEmpty("name", name), Objects.requireNonNull(tags, "tags"));
+        Metric m = byId.get(id);
+        if (m == null || m instanceof FunctionCounter) {
+            return false;
+        }
+        if (byId.remove(id, m)) {
+            ordered.remove(m);
+            return true;
+        }
+        return false;
+    }
+
     /** The current value of every metric, in registration order. */
     List<Measurement> snapshot() {
         List<Measurement> out = new ArrayList<>(ordered.size());

@@ -147,6 +147,17 @@ public final class StatsPipeline implements AutoCloseable {
     }
 
     /**
+     * Removes a counter or gauge: later batches no longer carry it, and the name and tags may be
+     * registered again (a counter registered again starts from zero). The pipeline's own
+     * {@code tandem.stats.*} counters cannot be removed.
+     *
+     * @return true if a metric was removed
+     */
+    public boolean remove(String name, Tags tags) {
+        return registry.remove(name, tags);
+    }
+
+    /**
      * Declares an event type. Keep the result and record through it; declaring the same name
      * again is allowed and yields an equivalent type.
      *

@@ -99,6 +99,21 @@ class MetricsTest {
     }
 
     @Test
+    void aRemovedMetricLeavesTheBatchesAndItsNameCanBeRegisteredAgain() throws Exception {
+        RecordingStatsSink rec = new RecordingStatsSink();
+        pipeline = StatsPipeline.builder().sink("rec", rec, fast()).build();
+        pipeline.gauge("g", Tags.of("k", "v"), () -> 1);
+        pipeline.counter("c").add(5);
+        assertTrue(pipeline.remove("g", Tags.of("k", "v")));
+        assertTrue(pipeline.remove("c", Tags.empty()));
+        assertTrue(!pipeline.remove("c", Tags.empty()), "already gone");
+        assertTrue(!pipeline.remove("tandem.stats.delivered", Tags.of("sink", "rec")), "the pipeline's own stay");
+        pipeline.gauge("g", Tags.of("k", "v"), () -> 2);
+        assertEquals(0, pipeline.counter("c").count(), "a counter registered again starts from zero");
+        assertTrue(rec.awaitMetrics(r -> r.gauge("g", Tags.of("k", "v")).orElse(0) == 2, Duration.ofSeconds(10)));
+    }
+
+    @Test
     void theFinalPublishAtCloseCarriesTheFinalTotals() {
         RecordingStatsSink rec = new RecordingStatsSink();
         pipeline = StatsPipeline.builder().sink("rec", rec, SinkOptions.builder()
