@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tandem.core.ConnectionManager;
 import dev.tandem.stats.DropReason;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.RecordingStatsSink;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsPipeline;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -27,8 +31,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The documentation shows real code and real names. Code snippets marked
- * {@code <!-- snippet: path -->} must equal that file verbatim, and the tables of self-metrics,
- * drop reasons and option defaults in docs/stats-pipeline.md must match what the code does.
+ * {@code <!-- snippet: path -->} must equal that file verbatim, the tables of self-metrics,
+ * drop reasons and option defaults in docs/stats-pipeline.md must match what the code does, and
+ * the tables of {@code ConnectionManager.Builder} options in the README and in
+ * docs/connection-pair.md must name exactly the builder's options. (Their defaults are not checked:
+ * the manager has no public accessor for most of them.)
  */
 class DocsMatchCodeTest {
     private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\n```java\n(.*?)```\n", Pattern.DOTALL);
@@ -76,6 +83,8 @@ class DocsMatchCodeTest {
                 shown.toString());
         assertTrue(shown.get("docs/stats-pipeline.md").contains(
                 "examples/src/main/java/dev/tandem/examples/sink/MinimalSink.java"), shown.toString());
+        assertTrue(shown.get("README.md").contains(
+                "examples/src/main/java/dev/tandem/examples/wrap/WrappedEchoServer.java"), shown.toString());
     }
 
     /** Table rows of one section of a Markdown file: the cells, trimmed, of lines starting with "| `". */
@@ -167,6 +176,29 @@ class DocsMatchCodeTest {
             }
         }
         assertEquals(expected, documented);
+    }
+
+    @Test
+    void theManagerOptionsTablesNameEveryBuilderOption() throws IOException {
+        Set<String> options = new TreeSet<>();
+        for (Method m : ConnectionManager.Builder.class.getDeclaredMethods()) {
+            if (Modifier.isPublic(m.getModifiers()) && !m.getName().equals("build")) {
+                options.add(m.getName());
+            }
+        }
+        assertTrue(options.contains("outboundQueueCapacity") && options.contains("writeTimeout"), options.toString());
+        Map<String, String> sections = new LinkedHashMap<>();
+        sections.put("README.md", "## Options and defaults");
+        sections.put("docs/connection-pair.md", "## Options");
+        for (Map.Entry<String, String> s : sections.entrySet()) {
+            Set<String> documented = new TreeSet<>();
+            for (List<String> row : rows(read(s.getKey()), s.getValue())) {
+                for (String option : unquote(row.get(0)).split("/")) { // "threadFactory / virtualThreads"
+                    documented.add(option.trim());
+                }
+            }
+            assertEquals(options, documented, s.getKey() + ", " + s.getValue());
+        }
     }
 
     private static String human(Duration d) {
