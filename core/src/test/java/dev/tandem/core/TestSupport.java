@@ -149,38 +149,13 @@ final class TestSupport {
         }
     }
 
-    /**
-     * Live {@code tandem-} platform threads. Virtual threads are not listed by the JDK; for them the
-     * manager's books are the check: a pair reaches CLOSED only after both side loops returned.
-     */
     static List<Thread> tandemThreads() {
-        List<Thread> out = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("tandem-") && t.isAlive()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return dev.tandem.stats.TestThreads.tandemThreads();
     }
 
     /** The goleak check: every {@code tandem-} platform thread ends within the wait. */
     static void assertNoTandemThreads() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<Thread> alive = tandemThreads();
-        while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            alive.get(0).join(50);
-            alive = tandemThreads();
-        }
-        if (!alive.isEmpty()) {
-            StringBuilder sb = new StringBuilder("tandem threads left:");
-            for (Thread t : alive) {
-                sb.append("\n  ").append(t.getName()).append(' ').append(t.getState());
-                for (StackTraceElement e : t.getStackTrace()) {
-                    sb.append("\n    at ").append(e);
-                }
-            }
-            fail(sb.toString());
-        }
+        dev.tandem.stats.TestThreads.assertNoTandemThreadsWithin(WAIT);
     }
 
     /** The other half of the leak check: the manager holds no pair. */

@@ -27,6 +27,6 @@ class StatsQuickStartTest {
         assertTrue(books.startsWith("SinkStats{log CLOSED recorded=3 enqueued=3 delivered=3 dropped={} inFlight=0 "),
                 books);
         assertTrue(books.endsWith(" failures=0}"), books);
-        Threads.assertNoTandemThreadsWithin(java.time.Duration.ofSeconds(10));
+        dev.tandem.stats.TestThreads.assertNoTandemThreadsWithin(java.time.Duration.ofSeconds(10));
     }
 }

@@ -6,11 +6,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Leak checks in the spirit of Go's goleak: no {@code tandem-} thread may outlive a test. */
-final class TestThreads {
+/**
+ * Leak checks in the spirit of Go's goleak: no {@code tandem-} thread may outlive a test. Shipped in
+ * the test-jar, so core's, the examples' and users' tests check the same way. Virtual threads are
+ * not listed by the JDK: for them, check a manager's live count instead.
+ */
+public final class TestThreads {
     private TestThreads() {}
 
-    static List<Thread> tandemThreads() {
+    /** Live {@code tandem-} platform threads. */
+    public static List<Thread> tandemThreads() {
         List<Thread> out = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("tandem-") && t.isAlive()) {
@@ -21,7 +26,7 @@ final class TestThreads {
     }
 
     /** Waits (bounded) for every {@code tandem-} thread to end, and fails naming the survivors. */
-    static void assertNoTandemThreadsWithin(Duration timeout) throws InterruptedException {
+    public static void assertNoTandemThreadsWithin(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Thread> alive = tandemThreads();
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
