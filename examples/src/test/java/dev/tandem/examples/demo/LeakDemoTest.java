@@ -38,6 +38,7 @@ class LeakDemoTest {
         assertTrue(out.contains("server sockets still open"), out);
         assertTrue(out.contains("ArrayBlockingQueue.put"), "the naive profile shows its threads at the put:\n" + out);
         assertTrue(out.contains("tandem pair profile: total 0 "), "Tandem's dump shows no pair left:\n" + out);
+        assertTrue(out.strip().endsWith("Tandem leaked nothing: exit 0."), "the verdict comes last:\n" + out);
     }
 
     @Test
