@@ -43,12 +43,7 @@ class DeadlineTest {
         if (loopback != null) {
             loopback.close();
         }
-        if (manager != null) {
-            ShutdownReport r = manager.shutdown(Duration.ofSeconds(10));
-            assertTrue(r.clean(), r.toString());
-            TestSupport.assertNoPairs(manager);
-        }
-        TestSupport.assertNoTandemThreads();
+        TestSupport.assertNoLeaks(manager);
     }
 
     private ConnectionPair<String> nextPair() throws InterruptedException {

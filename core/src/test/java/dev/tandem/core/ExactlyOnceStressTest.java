@@ -29,11 +29,7 @@ class ExactlyOnceStressTest {
 
     @AfterEach
     void noLeaks() throws InterruptedException {
-        if (manager != null) {
-            assertTrue(manager.shutdown(Duration.ofSeconds(10)).clean());
-            TestSupport.assertNoPairs(manager);
-        }
-        TestSupport.assertNoTandemThreads();
+        TestSupport.assertNoLeaks(manager);
     }
 
     /** A resource that counts its closes. */

@@ -23,11 +23,7 @@ class FirstCauseTest {
 
     @AfterEach
     void noLeaks() throws InterruptedException {
-        if (manager != null) {
-            assertTrue(manager.shutdown(Duration.ofSeconds(5)).clean());
-            TestSupport.assertNoPairs(manager);
-        }
-        TestSupport.assertNoTandemThreads();
+        TestSupport.assertNoLeaks(manager);
     }
 
     @ParameterizedTest

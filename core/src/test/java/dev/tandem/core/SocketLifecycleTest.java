@@ -48,12 +48,7 @@ class SocketLifecycleTest {
         if (loopback != null) {
             loopback.close();
         }
-        if (manager != null) {
-            ShutdownReport r = manager.shutdown(Duration.ofSeconds(10));
-            assertTrue(r.clean(), r.toString());
-            TestSupport.assertNoPairs(manager);
-        }
-        TestSupport.assertNoTandemThreads();
+        TestSupport.assertNoLeaks(manager);
     }
 
     private ConnectionManager manager(ThreadMode mode, Consumer<ConnectionManager.Builder> options) {

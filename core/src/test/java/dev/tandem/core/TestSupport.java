@@ -1,6 +1,7 @@
 package dev.tandem.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -156,6 +157,19 @@ final class TestSupport {
     /** The goleak check: every {@code tandem-} platform thread ends within the wait. */
     static void assertNoTandemThreads() throws InterruptedException {
         dev.tandem.stats.TestThreads.assertNoTandemThreadsWithin(WAIT);
+    }
+
+    /**
+     * The leak check each test class ends with: the manager (if any) shuts down with a clean report
+     * and holds no pair, and no {@code tandem-} thread is left.
+     */
+    static void assertNoLeaks(ConnectionManager m) throws InterruptedException {
+        if (m != null) {
+            ShutdownReport r = m.shutdown(Duration.ofSeconds(10));
+            assertTrue(r.clean(), r::toString);
+            assertNoPairs(m);
+        }
+        assertNoTandemThreads();
     }
 
     /** The other half of the leak check: the manager holds no pair. */

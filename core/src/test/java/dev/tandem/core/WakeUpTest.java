@@ -29,11 +29,7 @@ class WakeUpTest {
 
     @AfterEach
     void noLeaks() throws InterruptedException {
-        if (manager != null) {
-            assertTrue(manager.shutdown(Duration.ofSeconds(5)).clean());
-            TestSupport.assertNoPairs(manager);
-        }
-        TestSupport.assertNoTandemThreads();
+        TestSupport.assertNoLeaks(manager);
     }
 
     @ParameterizedTest
