@@ -175,9 +175,13 @@ public final class HttpSink implements StatsSink {
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .version(HttpClient.Version.HTTP_1_1)
                     .build();
-            if (!client.compareAndSet(null, c)) {
+            if (!client.compareAndSet(null, c)) { // only a racing close() could have changed it
                 shutdownNow(c);
-                c = client.get();
+                throw new IllegalStateException(this + " is closed");
+            }
+            if (state.get() != State.OPEN && client.compareAndSet(c, null)) { // closed while we built it
+                shutdownNow(c);
+                throw new IllegalStateException(this + " is closed");
             }
         }
         return c;

@@ -146,6 +146,15 @@ class HttpSinkTest {
     }
 
     @Test
+    void aResponseBodyThatNeverEndsFailsThePublishAtTheRequestTimeout() {
+        server.endlessBody();
+        sink = HttpSink.builder(server.uri("/")).requestTimeout(Duration.ofMillis(300)).build();
+        HttpTimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(HttpTimeoutException.class, () -> sink.publish(batch())));
+        assertEquals("POST " + server.uri("/") + ": no complete response within PT0.3S", e.getMessage());
+    }
+
+    @Test
     void theCloseDeadlineInterruptsARequestThatHangsLongerThanItsTimeout() throws Exception {
         server.hang();
         sink = HttpSink.builder(server.uri("/")).requestTimeout(Duration.ofSeconds(60)).build();

@@ -53,6 +53,7 @@ final class LoopbackHttpServer implements Closeable {
     private volatile String responseBody = "";
     private volatile String location;
     private volatile CountDownLatch hang; // non-null: handlers wait for it
+    private volatile boolean endless; // with hang: headers and a first chunk before waiting
     private final CountDownLatch firstRequestArrived = new CountDownLatch(1);
 
     LoopbackHttpServer() throws IOException {
@@ -75,6 +76,12 @@ final class LoopbackHttpServer implements Closeable {
     LoopbackHttpServer redirectTo(String location) {
         this.location = location;
         return respond(302, "");
+    }
+
+    /** From now on requests get a 200 and the start of a body that never ends, until {@link #release()}. */
+    LoopbackHttpServer endlessBody() {
+        endless = true;
+        return hang();
     }
 
     /** From now on requests get no answer until {@link #release()}. */
@@ -116,12 +123,21 @@ final class LoopbackHttpServer implements Closeable {
             }
             firstRequestArrived.countDown();
             CountDownLatch h = hang;
+            if (h != null && endless) {
+                ex.sendResponseHeaders(200, 0); // chunked
+                OutputStream out = ex.getResponseBody();
+                out.write("{\"partial\":".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
             if (h != null) {
                 try {
                     h.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (endless) {
+                return; // the client gave up long ago
             }
             if (location != null) {
                 ex.getResponseHeaders().add("Location", location);

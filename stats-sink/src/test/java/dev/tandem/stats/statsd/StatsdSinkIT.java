@@ -142,6 +142,9 @@ class StatsdSinkIT {
                 requests.increment();
             }
         });
+        // Several publishes, so the daemon sees the negative gauge more than once (a second bare
+        // "-3.5|g" would be read as a decrement).
+        Await.until(Duration.ofSeconds(10), () -> p.sinkStats("dog").publishes() >= 3, () -> p.sinkStats("dog").toString());
         assertTrue(p.close(Duration.ofSeconds(10)), "closed cleanly");
         long total = (long) threads * each;
         assertEquals(total, requests.count());
