@@ -98,6 +98,7 @@ final class ChurnLoad {
             r.leftOpenSockets = target.openSockets();
             r.leftThreads = target.liveThreads();
             r.leftBelievedLive = target.believedLive();
+            r.sink = target.sinkStats();
             r.notes = target.notes() + (r.unmatched > 0 && r.unmatched < 10 ? " pending:" + clock.describePending() : "");
         }
         return r;

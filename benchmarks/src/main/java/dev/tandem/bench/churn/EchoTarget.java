@@ -23,4 +23,9 @@ interface EchoTarget extends AutoCloseable {
     default String notes() {
         return "";
     }
+
+    /** The books of the server's stats sink, if it has one (read before the server closes). */
+    default dev.tandem.stats.SinkStats sinkStats() {
+        return null;
+    }
 }

@@ -32,6 +32,11 @@ public final class Fmt {
         return n < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", n);
     }
 
+    /** {@code 1 round}, {@code 5 rounds}. */
+    public static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     public static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }

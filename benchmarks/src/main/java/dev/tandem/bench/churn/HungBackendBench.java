@@ -3,6 +3,7 @@ package dev.tandem.bench.churn;
 import dev.tandem.bench.Results;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.examples.demo.StatsEndpoint;
+import dev.tandem.stats.DropReason;
 import dev.tandem.stats.SinkStats;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.StatsSink;
@@ -39,12 +40,12 @@ public final class HungBackendBench {
     private HungBackendBench() {}
 
     public static void main(String[] args) throws Exception {
-        Path written = run(args, System.out);
-        System.out.println("wrote " + written);
+        Outcome o = run(args, System.out);
+        System.out.println("wrote " + o.file);
     }
 
-    /** Runs B3 as the command line says and writes {@code <out>/b3.md}; returns its path. */
-    static Path run(String[] argv, PrintStream log) throws Exception {
+    /** Runs B3 as the command line says and writes {@code <out>/b3.md}. */
+    static Outcome run(String[] argv, PrintStream log) throws Exception {
         Args a = new Args(argv, USAGE, new String[] {"--quick"},
                 new String[] {"--out", "--connections", "--rounds", "--concurrency", "--queue"});
         boolean quick = a.flag("--quick");
@@ -71,7 +72,7 @@ public final class HungBackendBench {
         Map<String, List<RunResult>> results = Rounds.run(variants, warmup, load, rounds, log);
         long wall = System.nanoTime() - t0;
         String md = fragment(results, connections, concurrency, rounds, queue, wall, quick, String.join(" ", argv));
-        return Results.write(out, "b3", md);
+        return new Outcome(results, md, Results.write(out, "b3", md));
     }
 
     /** Tandem's echo server reporting to one sink; the platform is started (and hung) per run. */
@@ -158,6 +159,11 @@ public final class HungBackendBench {
         }
 
         @Override
+        public SinkStats sinkStats() {
+            return stats == null ? null : stats.sinkStats("backend");
+        }
+
+        @Override
         public String notes() {
             String sink = "";
             if (stats != null) {
@@ -199,17 +205,17 @@ public final class HungBackendBench {
     private static String fragment(Map<String, List<RunResult>> results, int connections, int concurrency, int rounds,
                                    int queue, long wallNanos, boolean quick, String argv) {
         StringBuilder sb = new StringBuilder("### B3 — closing while the stats backend hangs\n\n");
-        sb.append("Method: see [B3](#b3--closing-while-the-stats-backend-hangs) above. Command: `bash benchmarks/run.sh`")
-                .append(quick ? " --quick" : "").append(" (part `benchmarks/run.d/30-b3.sh`).\n\n")
+        sb.append("Method: see [B3](#b3--closing-while-the-stats-backend-hangs) above. Command: `bash benchmarks/run.sh")
+                .append(quick ? " --quick" : "").append("` (part `benchmarks/run.d/30-b3.sh`).\n\n")
                 .append("Machine: ").append(Results.machine()).append(". `HungBackendBench ").append(argv.strip())
                 .append("`: ").append(String.format(Locale.ROOT, "%,d", connections)).append(" connections per run, ")
                 .append(concurrency).append(" clients in flight, stats queue ").append(queue)
-                .append(" for both servers, one warm-up round then ").append(rounds).append(" measured rounds, ")
+                .append(" for both servers, one warm-up round then ").append(Fmt.plural(rounds, "measured round")).append(", ")
                 .append(Fmt.seconds(wallNanos)).append(" in all. Figures are medians of rounds; ratios are medians of ")
                 .append("per-round ratios to the same server with a healthy backend. Close latency: from the client's ")
                 .append("`close()` to the server side fully closed.\n\n")
                 .append("| variant | closes/s | close p50 | close p99 | p50 vs healthy | p99 vs healthy "
-                        + "| closed / connections | left open after a run: sockets, threads, believed live | stats dropped |\n")
+                        + "| closed / connections | left open after a run: sockets, threads, believed live | stats dropped, all runs |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<RunResult>> e : results.entrySet()) {
             String name = e.getKey();
@@ -252,13 +258,20 @@ public final class HungBackendBench {
         return sb.toString();
     }
 
+    /** Stats events dropped over all runs, by reason, or "n/a" for a server without a pipeline. */
     private static String dropped(List<RunResult> runs) {
-        String n = runs.get(runs.size() / 2).notes;
-        int i = n.indexOf("dropped ");
-        if (i < 0) {
-            return "n/a (no pipeline)";
+        if (runs.get(0).sink == null) {
+            return "n/a (no pipeline: its stats queue blocks instead)";
         }
-        int j = n.indexOf(", state", i);
-        return n.substring(i + "dropped ".length(), j < 0 ? n.length() : j) + " (one run)";
+        StringBuilder sb = new StringBuilder();
+        long recorded = 0;
+        for (DropReason d : DropReason.values()) {
+            long n = Rounds.sum(runs, r -> r.sink.dropped(d));
+            if (n > 0) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(d.tagValue()).append(' ').append(Fmt.whole(n));
+            }
+        }
+        recorded = Rounds.sum(runs, r -> r.sink.recorded());
+        return (sb.length() == 0 ? "none" : sb) + " of " + Fmt.whole(recorded);
     }
 }

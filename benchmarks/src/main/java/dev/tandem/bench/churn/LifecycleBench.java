@@ -36,12 +36,12 @@ public final class LifecycleBench {
     private LifecycleBench() {}
 
     public static void main(String[] args) throws Exception {
-        Path written = run(args, System.out);
-        System.out.println("wrote " + written);
+        Outcome o = run(args, System.out);
+        System.out.println("wrote " + o.file);
     }
 
-    /** Runs B2 as the command line says and writes (or extends) {@code <out>/b2.md}; returns its path. */
-    static Path run(String[] argv, PrintStream log) throws Exception {
+    /** Runs B2 as the command line says and writes (or extends) {@code <out>/b2.md}. */
+    static Outcome run(String[] argv, PrintStream log) throws Exception {
         Args a = new Args(argv, USAGE, new String[] {"--quick", "--append"},
                 new String[] {"--out", "--connections", "--rounds", "--concurrency"});
         boolean quick = a.flag("--quick");
@@ -77,11 +77,11 @@ public final class LifecycleBench {
             md.append(Files.readString(file, StandardCharsets.UTF_8).stripTrailing()).append("\n\n");
         } else {
             md.append("### B2 — lifecycle overhead over loopback\n\n")
-                    .append("Method: see [B2](#b2--lifecycle-overhead-over-loopback) above. Command: `bash benchmarks/run.sh`")
-                    .append(quick ? " --quick" : "").append(" (part `benchmarks/run.d/20-b2.sh`).\n\n");
+                    .append("Method: see [B2](#b2--lifecycle-overhead-over-loopback) above. Command: `bash benchmarks/run.sh")
+                    .append(quick ? " --quick" : "").append("` (part `benchmarks/run.d/20-b2.sh`).\n\n");
         }
-        md.append(table(results, connections, concurrency, rounds, wall, virtual, String.join(" ", argv)));
-        return Results.write(out, "b2", md.append('\n').toString());
+        md.append(table(results, connections, concurrency, rounds, wall, virtual, String.join(" ", argv))).append('\n');
+        return new Outcome(results, md.toString(), Results.write(out, "b2", md.toString()));
     }
 
     static ChurnLoad.Variant bare(String name, boolean virtual) {
@@ -138,8 +138,8 @@ public final class LifecycleBench {
                 .append(", all variants in one JVM\n\n")
                 .append("Machine: ").append(Results.machine()).append(". This JVM: `LifecycleBench ").append(argv.strip())
                 .append("`: ").append(String.format(Locale.ROOT, "%,d", connections)).append(" connections per run, ")
-                .append(concurrency).append(" clients in flight, one warm-up round then ").append(rounds)
-                .append(" measured rounds, ").append(Fmt.seconds(wallNanos)).append(" in all. Figures are medians of rounds; ")
+                .append(concurrency).append(" clients in flight, one warm-up round then ")
+                .append(Fmt.plural(rounds, "measured round")).append(", ").append(Fmt.seconds(wallNanos)).append(" in all. Figures are medians of rounds; ")
                 .append("ratios are medians of per-round ratios to the bare server on the same kind of thread.\n\n")
                 .append("| variant | connections/s (min–max) | vs bare | connect-to-closed p50 | p99 | p50 vs bare "
                         + "| p99 vs bare | CPU per connection | failed | left open |\n")

@@ -26,6 +26,8 @@ final class RunResult {
     long leftBelievedLive;
     long unmatched;
     String notes = "";
+    /** The stats sink's books at the end of the run, or null for a server without a pipeline. */
+    dev.tandem.stats.SinkStats sink;
 
     RunResult(String variant, int connections, int concurrency) {
         this.variant = variant;
