@@ -55,7 +55,7 @@ abstract class ChurnServer implements EchoTarget {
             sockets.add(s);
             try {
                 serve(s, Loopback.peerKey(s));
-            } catch (Exception | Error e) { // a variant that cannot serve: close the socket, count it as open-never-served
+            } catch (Exception | Error e) { // the variant could not take it (no thread to be had, shut down): close it
                 try {
                     s.close();
                 } catch (IOException ignored) {
@@ -90,23 +90,5 @@ abstract class ChurnServer implements EchoTarget {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Closes every accepted socket: for variants that would otherwise leave some open at the end. */
-    final void closeAllSockets() {
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
-    }
-
-    /** Live platform threads whose name matches {@code regex} (virtual threads are not listed by the JDK). */
-    static long threadsNamed(String regex) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().matches(regex))
-                .count();
     }
 }

@@ -246,7 +246,9 @@ public final class HungBackendBench {
             sb.append("- Target (").append(v).append(" / healthy close latency <= 1.05, nothing left open): **")
                     .append(met ? "met" : "missed").append("**: p50 ").append(Fmt.ratio(p50)).append(", p99 ")
                     .append(Fmt.ratio(p99)).append("; left open over all runs ").append(left).append(", not closed ")
-                    .append(unclosed).append(".\n");
+                    .append(unclosed).append(". All runs pooled (").append(Fmt.whole(Rounds.sum(runs, r -> r.closed)))
+                    .append(" closes each): p50 ").append(Fmt.ratio(pooled(runs, 50) / pooled(healthy, 50)))
+                    .append(", p99 ").append(Fmt.ratio(pooled(runs, 99) / pooled(healthy, 99))).append(".\n");
         }
         List<RunResult> naiveHung = results.get(NAIVE_HUNG);
         sb.append("- The naive server with the platform hung leaked ")
@@ -256,6 +258,15 @@ public final class HungBackendBench {
                 .append(Fmt.whole(Rounds.sum(naiveHung, r -> r.leftThreads)))
                 .append(" threads over all runs, closed by the harness after each run).\n");
         return sb.toString();
+    }
+
+    /** A close-latency percentile over every run of a variant at once, in microseconds. */
+    private static double pooled(List<RunResult> runs, double percentile) {
+        org.HdrHistogram.Histogram all = runs.get(0).closeToClosed.copy();
+        for (int i = 1; i < runs.size(); i++) {
+            all.add(runs.get(i).closeToClosed);
+        }
+        return RunResult.micros(all, percentile);
     }
 
     /** Stats events dropped over all runs, by reason, or "n/a" for a server without a pipeline. */

@@ -45,7 +45,7 @@ public final class LifecycleBench {
         Args a = new Args(argv, USAGE, new String[] {"--quick", "--append"},
                 new String[] {"--out", "--connections", "--rounds", "--concurrency"});
         boolean quick = a.flag("--quick");
-        int connections = a.positive("--connections", quick ? 300 : 8_000);
+        int connections = a.positive("--connections", quick ? 300 : 5_000);
         int rounds = a.positive("--rounds", quick ? 1 : 5);
         int concurrency = a.positive("--concurrency", 16);
         Path out = Path.of(a.string("--out", "benchmarks/target/results"));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The same echo logic on Tandem: each connection is a {@link ConnectionPair}; its reader reads a
@@ -49,10 +50,32 @@ final class TandemEchoServer extends ChurnServer {
         return manager;
     }
 
-    /** Reader and writer threads of pairs, listed by the JDK; -1 on virtual threads, which it does not list. */
+    /**
+     * Reader and writer threads of pairs, listed by the JDK; -1 on virtual threads, which it does
+     * not list. The side thread that completes a pair's close future still has to return from its
+     * run method, so each listed thread gets a moment (at most 2 s for all) to end first.
+     */
     @Override
     public long liveThreads() {
-        return manager.usesVirtualThreads() ? -1 : threadsNamed("tandem-[0-9]+-(reader|writer)");
+        if (manager.usesVirtualThreads()) {
+            return -1;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long alive = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                alive++;
+            }
+        }
+        return alive;
     }
 
     @Override

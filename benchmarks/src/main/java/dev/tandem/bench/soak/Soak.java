@@ -54,8 +54,8 @@ public final class Soak {
     static final class Options {
         int connections = 100_000;
         int concurrency = 128;
-        int stopReadingPerMille = 5;
-        int vanishPerMille = 5;
+        int stopReadingPerMille = 10;
+        int vanishPerMille = 10;
         int resetPerMille = 50;
         boolean virtual;
         int warmupConnections = 1_000;
