@@ -76,6 +76,8 @@ public final class Soak {
         long[] unidentified = new long[CloseReason.values().length];
         List<String> unidentifiedSamples = new ArrayList<>();
         long strangers;
+        long socketsOpenAtClose;
+        long stuckAtClose;
         long accepted;
         ConnectionCounts countsAfterClients;
         ShutdownReport shutdown;
@@ -117,6 +119,8 @@ public final class Soak {
             check(p, "connections whose server side never closed", 0, total(neverClosed));
             check(p, "pairs leaked (live after the clients)", 0, c.live());
             check(p, "pairs stuck", 0, c.stuck());
+            check(p, "pairs that went STUCK on their way to closed", 0, stuckAtClose);
+            check(p, "sockets still open when their pair's close future completed", 0, socketsOpenAtClose);
             check(p, "pairs opened == connections accepted", accepted, c.opened());
             check(p, "pairs closed == pairs opened", c.opened(), c.closedTotal());
             check(p, "closes seen by the harness == pairs closed", c.closedTotal(), sumCloses());
@@ -244,6 +248,8 @@ public final class Soak {
         r.countsAfterClients = manager.counts();
         r.accepted = server.accepted();
         r.strangers = server.strangers();
+        r.socketsOpenAtClose = server.openAtClose();
+        r.stuckAtClose = server.stuckAtClose();
         r.unidentifiedSamples.addAll(server.unidentifiedSamples());
         for (CloseReason reason : CloseReason.values()) {
             r.unidentified[reason.ordinal()] = server.unidentified(reason);
@@ -372,6 +378,8 @@ public final class Soak {
                 + Fmt.count(r.total(r.started)));
         fact(sb, "pairs leaked (live once every client was done; must be 0)", Fmt.count(r.leaked())
                 + ", stuck " + c.stuck() + ", closed by the shutdown " + r.shutdown.closedByShutdown());
+        fact(sb, "pairs that went STUCK; sockets not closed when their pair's close future completed",
+                Fmt.count(r.stuckAtClose) + "; " + Fmt.count(r.socketsOpenAtClose));
         fact(sb, "opened == closed (the manager's exact counts)", Fmt.count(c.opened()) + " == " + Fmt.count(c.closedTotal())
                 + (c.opened() == c.closedTotal() ? " ✓" : " ✗") + "; accepted " + Fmt.count(r.accepted));
         fact(sb, "closed by reason", reasons(c));

@@ -50,10 +50,12 @@ final class SoakServer implements AutoCloseable {
 
     /** What the server learned of one connection. */
     private static final class Conn {
+        final Socket socket;
         final CompletableFuture<CloseReason> closed;
         volatile PeerKind kind;
 
-        Conn(CompletableFuture<CloseReason> closed) {
+        Conn(Socket socket, CompletableFuture<CloseReason> closed) {
+            this.socket = socket;
             this.closed = closed;
         }
     }
@@ -63,6 +65,8 @@ final class SoakServer implements AutoCloseable {
     private final Thread acceptor;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong strangers = new AtomicLong();
+    private final AtomicLong openAtClose = new AtomicLong();
+    private final AtomicLong stuckAtClose = new AtomicLong();
     /** [kind][reason] -> closes; the row after the last kind is for unidentified connections. */
     private final AtomicLongArray tally = new AtomicLongArray((PeerKind.values().length + 1) * CloseReason.values().length);
     private final ConcurrentLinkedQueue<String> unidentifiedSamples = new ConcurrentLinkedQueue<>();
@@ -94,9 +98,9 @@ final class SoakServer implements AutoCloseable {
                 strangers.incrementAndGet();
                 expected = new CompletableFuture<>();
             }
-            Conn c = new Conn(expected);
+            Conn c = new Conn(s, expected);
             try {
-                ConnectionPair<byte[]> pair = manager.open(s, ctx -> read(ctx, c, s), WRITER);
+                ConnectionPair<byte[]> pair = manager.open(s, ctx -> read(ctx, c), WRITER);
                 pair.closeFuture().whenComplete((info, never) -> closed(c, info));
             } catch (IllegalStateException shutDown) { // the manager closed the socket
                 return;
@@ -104,7 +108,7 @@ final class SoakServer implements AutoCloseable {
         }
     }
 
-    private static void read(PairContext<byte[]> ctx, Conn c, Socket s) throws IOException {
+    private static void read(PairContext<byte[]> ctx, Conn c) throws IOException {
         LineReader in = new LineReader(ctx.input());
         byte[] first = in.readLine();
         if (first == null) {
@@ -112,7 +116,7 @@ final class SoakServer implements AutoCloseable {
         }
         c.kind = PeerKind.of((char) first[0]);
         if (c.kind == PeerKind.STOP_READING) {
-            s.setSendBufferSize(8 * 1024); // so that the writer blocks after kilobytes, not megabytes
+            c.socket.setSendBufferSize(8 * 1024); // so that the writer blocks after kilobytes, not megabytes
             for (int i = 0; i < FLOOD_CHUNKS; i++) {
                 ctx.pair().send(CHUNK);
             }
@@ -126,6 +130,12 @@ final class SoakServer implements AutoCloseable {
     }
 
     private void closed(Conn c, CloseInfo info) {
+        if (!c.socket.isClosed()) { // asked now: a socket dropped unclosed would later be closed by the GC, unseen
+            openAtClose.incrementAndGet();
+        }
+        if (info.stuck()) {
+            stuckAtClose.incrementAndGet();
+        }
         PeerKind k = c.kind;
         int row = k == null ? PeerKind.values().length : k.ordinal();
         tally.incrementAndGet(row * CloseReason.values().length + info.reason().ordinal());
@@ -146,6 +156,16 @@ final class SoakServer implements AutoCloseable {
     /** The client is done with it. */
     void forget(long clientKey, CompletableFuture<CloseReason> closed) {
         closes.remove(clientKey, closed);
+    }
+
+    /** Pairs whose socket was still open when their close future completed. */
+    long openAtClose() {
+        return openAtClose.get();
+    }
+
+    /** Pairs whose close future completed with the pair STUCK (a side had not exited within the grace period). */
+    long stuckAtClose() {
+        return stuckAtClose.get();
     }
 
     /** Connections accepted that no client had announced (none, in a soak). */
