@@ -83,7 +83,7 @@ abstract class ChurnServer implements EchoTarget {
 
     /** Stops accepting; the subclass then ends what it started. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         server.close();
         try {
             acceptor.join(5_000);

@@ -1,5 +1,6 @@
 package dev.tandem.bench.churn;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /** A running echo server of one variant, as the churn clients and the report see it. */
@@ -28,4 +29,8 @@ interface EchoTarget extends AutoCloseable {
     default dev.tandem.stats.SinkStats sinkStats() {
         return null;
     }
+
+    /** Ends the server and whatever it started. */
+    @Override
+    void close() throws IOException;
 }

@@ -7,6 +7,7 @@ import dev.tandem.stats.DropReason;
 import dev.tandem.stats.SinkStats;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.StatsSink;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,7 +178,7 @@ public final class HungBackendBench {
 
         /** Server first (a Tandem shutdown or the naive server's cleanup), then the pipeline (1 s), then the platform. */
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             try {
                 server.close();
             } finally {

@@ -90,7 +90,7 @@ final class TandemEchoServer extends ChurnServer {
 
     /** Stops accepting and shuts the manager down; the stats pipeline, if the caller gave one, is the caller's. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         super.close();
         ShutdownReport report = manager.shutdown(Duration.ofSeconds(5));
         if (!report.clean()) {
