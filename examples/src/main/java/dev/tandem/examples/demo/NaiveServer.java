@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The story's server, ported to Java as it was designed: per connection a reader thread and a
@@ -24,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread that POSTs each stat to the platform), then tells the writer to quit, then closes the
  * socket. When the platform hangs, the drainer hangs, the queue fills, {@code put} blocks, and
  * every later disconnect leaves its socket open and both threads alive.
+ *
+ * <p>Public so that the benchmarks (B3) measure against this very server instead of a copy.
  */
-final class NaiveServer implements Closeable {
+public final class NaiveServer implements Closeable {
     private static final String QUIT = new String("quit"); // identity matters, not contents
 
     private final ServerSocket server;
@@ -36,6 +39,7 @@ final class NaiveServer implements Closeable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong cleanedUp = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+    private final Consumer<Socket> onCleanedUp;
 
     private static final class Conn {
         final Socket socket;
@@ -48,7 +52,18 @@ final class NaiveServer implements Closeable {
         }
     }
 
-    NaiveServer(InetSocketAddress endpoint, int statsQueueSize) throws IOException {
+    /** Starts the server on an ephemeral loopback port, posting its stats to {@code endpoint}. */
+    public NaiveServer(InetSocketAddress endpoint, int statsQueueSize) throws IOException {
+        this(endpoint, statsQueueSize, socket -> { });
+    }
+
+    /**
+     * As above; {@code onCleanedUp} is called on the connection's reader thread once its cleanup
+     * finished (the socket closed and the writer told to quit). Not part of the story: a probe for
+     * the benchmarks, never called for a connection that leaked.
+     */
+    public NaiveServer(InetSocketAddress endpoint, int statsQueueSize, Consumer<Socket> onCleanedUp) throws IOException {
+        this.onCleanedUp = onCleanedUp;
         this.endpoint = endpoint;
         this.stats = new ArrayBlockingQueue<>(statsQueueSize);
         this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
@@ -56,7 +71,7 @@ final class NaiveServer implements Closeable {
         start(daemon(this::drainStats, "naive-stats-drainer"));
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -93,6 +108,7 @@ final class NaiveServer implements Closeable {
             c.out.put(QUIT);      // tell the writer to quit
             c.socket.close();     // and close the socket: never reached while put blocks
             cleanedUp.incrementAndGet();
+            onCleanedUp.accept(c.socket);
         } catch (InterruptedException | IOException e) {
             Thread.currentThread().interrupt();
         }
@@ -138,28 +154,28 @@ final class NaiveServer implements Closeable {
         t.start();
     }
 
-    long accepted() {
+    public long accepted() {
         return accepted.get();
     }
 
     /** Connections whose cleanup finished: what the server believes is gone. */
-    long cleanedUp() {
+    public long cleanedUp() {
         return cleanedUp.get();
     }
 
-    long openSockets() {
+    public long openSockets() {
         return conns.stream().filter(c -> !c.socket.isClosed()).count();
     }
 
-    long liveConnectionThreads() {
+    public long liveConnectionThreads() {
         return conns.stream().mapToLong(c -> (c.reader.isAlive() ? 1 : 0) + (c.writer.isAlive() ? 1 : 0)).sum();
     }
 
-    long statsDelivered() {
+    public long statsDelivered() {
         return delivered.get();
     }
 
-    long statsQueued() {
+    public long statsQueued() {
         return stats.size();
     }
 

@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The stats platform of the story, on loopback: a tiny HTTP server that answers every POST with
  * 204, until {@link #hang()}; from then on it accepts connections, reads the request, and never
  * answers, as the platform did under load.
+ *
+ * <p>Public so that the benchmarks (B3, B5) hang the very same platform.
  */
-final class StatsEndpoint implements Closeable {
+public final class StatsEndpoint implements Closeable {
     private final ServerSocket server;
     private final AtomicBoolean hanging = new AtomicBoolean();
     private final AtomicLong answered = new AtomicLong();
@@ -28,32 +30,33 @@ final class StatsEndpoint implements Closeable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
-    StatsEndpoint() throws IOException {
+    /** Starts answering on an ephemeral loopback port. */
+    public StatsEndpoint() throws IOException {
         server = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "demo-stats-endpoint");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
     }
 
     /** From now on, requests get no answer. */
-    void hang() {
+    public void hang() {
         hanging.set(true);
     }
 
-    boolean isHanging() {
+    public boolean isHanging() {
         return hanging.get();
     }
 
-    long answered() {
+    public long answered() {
         return answered.get();
     }
 
     /** Requests accepted and left without an answer. */
-    long held() {
+    public long held() {
         return held.get();
     }
 

@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
 /**
  * One stats POST, written the way the story's platform client was: no connect or read timeout,
  * so when the platform stops answering, the call blocks forever. Both servers use it; only one of
- * them survives it.
+ * them survives it. Public so that the benchmarks' sinks make the very same call.
  */
-final class StatsPost {
+public final class StatsPost {
     private StatsPost() {}
 
-    static void post(InetSocketAddress endpoint, String body) throws IOException {
+    /** POSTs {@code body} to {@code endpoint}; blocks for as long as the endpoint does not answer. */
+    public static void post(InetSocketAddress endpoint, String body) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + endpoint.getPort() + "/stats")
                 .toURL().openConnection();
         c.setRequestMethod("POST");

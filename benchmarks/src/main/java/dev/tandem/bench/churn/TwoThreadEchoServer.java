@@ -1,0 +1,92 @@
+package dev.tandem.bench.churn;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A second baseline, to tell Tandem's thread model from its bookkeeping: the bare server with
+ * Tandem's shape, a reader and a writer thread per connection joined by a bounded queue, and
+ * nothing else (no registry, deadlines, stats or hooks). At the end of the stream the reader
+ * closes the socket, tells the writer to quit and waits for it; its side of the connection has
+ * fully closed when both threads are done, as for a Tandem pair.
+ */
+final class TwoThreadEchoServer extends ChurnServer {
+    private static final byte[] QUIT = new byte[0]; // identity, not contents
+
+    private final ThreadFactory threads;
+    private final AtomicLong finished = new AtomicLong();
+    private final AtomicLong liveThreads = new AtomicLong();
+
+    TwoThreadEchoServer(CloseClock clock, ThreadFactory threads) throws IOException {
+        super(clock);
+        this.threads = threads;
+    }
+
+    @Override
+    void serve(Socket s, long key) {
+        BlockingQueue<byte[]> outbound = new ArrayBlockingQueue<>(16);
+        liveThreads.addAndGet(2);
+        Thread writer = threads.newThread(() -> write(s, outbound));
+        Thread reader = threads.newThread(() -> read(s, key, outbound, writer));
+        writer.start();
+        reader.start();
+    }
+
+    private void read(Socket s, long key, BlockingQueue<byte[]> outbound, Thread writer) {
+        try {
+            LineReader in = new LineReader(s.getInputStream());
+            byte[] line;
+            while ((line = in.readLine()) != null) {
+                outbound.put(line);
+            }
+        } catch (IOException | InterruptedException e) {
+            // a disconnect like any other
+        } finally {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+            outbound.clear();
+            outbound.offer(QUIT);
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.incrementAndGet();
+            liveThreads.decrementAndGet();
+            clock.server(key, System.nanoTime());
+        }
+    }
+
+    private void write(Socket s, BlockingQueue<byte[]> outbound) {
+        try {
+            OutputStream out = s.getOutputStream();
+            byte[] m;
+            while ((m = outbound.take()) != QUIT) {
+                out.write(m);
+                out.flush();
+            }
+        } catch (IOException | InterruptedException e) {
+            // the socket went away
+        } finally {
+            liveThreads.decrementAndGet();
+        }
+    }
+
+    @Override
+    public long liveThreads() {
+        return liveThreads.get();
+    }
+
+    @Override
+    public long believedLive() {
+        return accepted() - finished.get();
+    }
+}
