@@ -51,9 +51,13 @@ class DiagnosticsTest {
             pairs.add(manager.open(() -> { }, this::waitInReaderA, (m, ctx) -> { }));
         }
         pairs.add(manager.open(() -> { }, this::waitInReaderB, (m, ctx) -> { }));
+        // Group by identical stacks needs every side at rest: readers in their wait, writers parked
+        // (a writer still on its way to the park has another stack and would split a group).
         TestSupport.awaitTrue(() -> manager.pairs().stream().allMatch(
-                s -> s.reader().stack().stream().anyMatch(e -> e.getMethodName().startsWith("waitInReader"))),
-                "every reader is parked in its wait");
+                s -> s.reader().stack().stream().anyMatch(e -> e.getMethodName().startsWith("waitInReader"))
+                        && s.writer().threadState() == Thread.State.WAITING
+                        && s.writer().stack().stream().anyMatch(e -> e.getMethodName().equals("park"))),
+                "every reader is parked in its wait and every writer in its park");
         return pairs;
     }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -149,10 +150,16 @@ class StoryTest {
         r.counts = manager.counts();
         r.sink = stats.sinkStats("platform");
         r.hookTimeouts = hookTimeouts.get();
+        // A side thread may still be returning from its run() just after its pair reached CLOSED
+        // (it did the teardown itself): join each for a bounded time, then list what is left.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         r.pairThreadsLeft = new ArrayList<>();
         for (Thread t : TestSupport.tandemThreads()) {
             if (t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
-                r.pairThreadsLeft.add(t.getName());
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) {
+                    r.pairThreadsLeft.add(t.getName() + " " + t.getState());
+                }
             }
         }
         assertTrue(manager.shutdown(Duration.ofSeconds(5)).clean());
