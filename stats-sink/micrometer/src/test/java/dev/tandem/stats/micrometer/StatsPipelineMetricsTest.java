@@ -254,21 +254,30 @@ class StatsPipelineMetricsTest {
         assertEquals(3.0, registry.get("app.c").functionCounter().count(), "not NaN: the state was not collected");
     }
 
-    /** A registry that refuses one meter (here: its name and tags are taken by a meter of another type). */
+    /**
+     * A registry that refuses one meter (its name and tags are taken there by a meter of another
+     * type), next to one that accepts it: the refusal skips that meter in that registry alone, and
+     * close removes only what the binder registered, registry by registry.
+     */
     @Test
-    void aMetricTheRegistryRefusesIsSkippedAndTheOthersStillWork() {
-        Gauge.builder("app.clash", () -> 1.0).strongReference(true).register(registry);
+    void aMetricARegistryRefusesIsSkippedThereAloneAndItsOwnMeterIsLeftAlone() {
+        SimpleMeterRegistry taken = new SimpleMeterRegistry();
+        Gauge.builder("app.clash", () -> 1.0).strongReference(true).register(taken);
         StatsPipeline p = pipeline(StatsPipeline.builder());
         p.counter("app.clash", Tags.empty()).add(5);
         p.counter("app.fine", Tags.empty()).add(6);
         StatsPipelineMetrics m = bind(p, registry);
-        assertEquals(6.0, registry.get("app.fine").functionCounter().count());
-        assertEquals(1.0, registry.get("app.clash").gauge().value(), "the registry's own meter is left alone");
+        m.bindTo(taken);
+        assertEquals(5.0, registry.get("app.clash").functionCounter().count(), "accepted where the name is free");
+        assertEquals(1.0, taken.get("app.clash").gauge().value(), "the other registry's own meter is left alone");
+        assertEquals(6.0, taken.get("app.fine").functionCounter().count());
         p.counter("app.later", Tags.empty()).increment();
         m.refresh();
-        assertEquals(1.0, registry.get("app.later").functionCounter().count(), "later metrics still bind");
+        assertEquals(1.0, taken.get("app.later").functionCounter().count(), "later metrics still bind");
         m.close();
-        assertEquals(1.0, registry.get("app.clash").gauge().value(), "close removes only what the binder registered");
+        assertEquals(1.0, taken.get("app.clash").gauge().value(), "close removes only what the binder registered");
+        assertEquals(1, taken.getMeters().size(), taken.getMeters().toString());
+        assertEquals(List.of(), registry.getMeters());
     }
 
     /** A scrape stuck in a slow gauge function of the pipeline must not hold up another reader. */
