@@ -97,6 +97,11 @@ class KafkaBrokerFailureIT {
                         + PHASE_TIMEOUT + " (recording must never wait for the broker)");
     }
 
+    /** Figures for docs/sinks-kafka-micrometer.md, in target/failsafe-reports/*-output.txt (not asserted). */
+    private static void report(String what, long sinceNanos) {
+        System.out.println("[figure] " + what + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos) + " ms");
+    }
+
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
@@ -165,8 +170,11 @@ class KafkaBrokerFailureIT {
 
         // The broker dies. Producers keep recording, at full speed.
         broker.kill();
+        long killed = System.nanoTime();
         recordPhase("b", type, counter, 20_000);
+        report("kill: 80000 events recorded while the broker is down, in", killed);
         awaitTrue(() -> pipeline.sinkStats("kafka").state() == SinkState.BACKOFF, "the sink backs off");
+        report("kill: BACKOFF after", killed);
         recordPhase("b2", type, counter, 1000); // all while BACKOFF: every one dropped at the door
         SinkStats down = pipeline.sinkStats("kafka");
         assertEquals(SinkState.BACKOFF, down.state(), "still down, still backing off: " + down);
@@ -175,17 +183,22 @@ class KafkaBrokerFailureIT {
         assertInstanceOf(java.io.IOException.class, down.lastError(), down.toString());
         assertTrue(down.lastError().getMessage().startsWith("Kafka did not"), down.lastError().getMessage());
         assertBooksBalance(down);
+        report("kill: books while down " + down, killed);
 
         // Back up: delivery resumes by itself.
+        long restart = System.nanoTime();
         broker.start();
+        report("kill: broker restarted in", restart);
         long publishesBefore = pipeline.sinkStats("kafka").publishes();
         awaitTrue(() -> pipeline.sinkStats("kafka").state() == SinkState.RUNNING
                 && pipeline.sinkStats("kafka").publishes() > publishesBefore, "the sink runs again after the restart");
+        report("kill: RUNNING again after the restart began", restart);
         awaitTrue(() -> pipeline.sinkStats("kafka").inFlight() == 0, "what was queued during the outage is published");
         recordPhase("c", type, counter, 1000);
         assertTrue(pipeline.close(Duration.ofSeconds(20)), "close flushed everything: " + pipeline.sinkStats("kafka"));
 
         SinkStats s = pipeline.sinkStats("kafka");
+        report("kill: final books " + s, restart);
         long total = PRODUCERS * (1000L + 20_000 + 1000 + 1000);
         assertEquals(total, s.recorded(), s.toString());
         assertEquals(total, counter.count());
@@ -210,8 +223,10 @@ class KafkaBrokerFailureIT {
         EventType type = pipeline.eventType("it.event", "producer", "seq");
         Counter counter = pipeline.counter("it.recorded", Tags.empty());
 
+        long started = System.nanoTime();
         recordPhase("a", type, counter, 2000);
         awaitTrue(() -> pipeline.sinkStats("kafka").state() == SinkState.BACKOFF, "the sink backs off");
+        report("late: BACKOFF after", started);
         SinkStats down = pipeline.sinkStats("kafka");
         Throwable cause = down.lastError().getCause();
         assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, cause,
@@ -223,13 +238,18 @@ class KafkaBrokerFailureIT {
         assertEquals(0, down.delivered(), down.toString());
         assertBooksBalance(down);
 
+        report("late: books while down " + down, started);
+        long up = System.nanoTime();
         broker.start();
+        report("late: broker started in", up);
         awaitTrue(() -> pipeline.sinkStats("kafka").state() == SinkState.RUNNING, "the sink runs once the broker is up");
+        report("late: RUNNING after the start began", up);
         awaitTrue(() -> pipeline.sinkStats("kafka").inFlight() == 0, "what was queued while it was down is published");
         recordPhase("c", type, counter, 1000);
         assertTrue(pipeline.close(Duration.ofSeconds(20)), "close flushed everything: " + pipeline.sinkStats("kafka"));
 
         SinkStats s = pipeline.sinkStats("kafka");
+        report("late: final books " + s, up);
         assertEquals(PRODUCERS * 4000L, s.recorded(), s.toString());
         assertEquals(0, s.inFlight(), s.toString());
         assertTrue(s.delivered() >= PRODUCERS * 1000L, s.toString());

@@ -317,6 +317,11 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
+    /** For the docs check: the configured age. */
+    Duration maxSnapshotAge() {
+        return Duration.ofNanos(maxAgeNanos);
+    }
+
     @Override
     public String toString() {
         return "StatsPipelineMetrics[" + pipeline + ", " + bound.size() + " metrics, " + registries.size()
