@@ -54,6 +54,17 @@ public final class SinksDoc {
         return md.substring(start, end < 0 ? md.length() : end);
     }
 
+    /** The text of one subsection ({@code ### } and deeper headings included), up to the next heading. */
+    public static String subsection(String heading) {
+        String md = read("docs/sinks.md");
+        int start = md.indexOf("\n" + heading + "\n");
+        if (start < 0) {
+            throw new AssertionError("docs/sinks.md has no section " + heading);
+        }
+        int end = md.indexOf("\n#", start + heading.length() + 2);
+        return md.substring(start, end < 0 ? md.length() : end);
+    }
+
     /** Option name to default cell (backquotes removed) of the first table in {@code section} under {@code subheading}. */
     public static Map<String, String> optionTable(String section, String subheading) {
         int at = section.indexOf("\n" + subheading + "\n");

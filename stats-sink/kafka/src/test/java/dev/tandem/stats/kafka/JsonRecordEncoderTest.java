@@ -1,0 +1,115 @@
+package dev.tandem.stats.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.stats.Batch;
+import dev.tandem.stats.Event;
+import dev.tandem.stats.EventType;
+import dev.tandem.stats.Measurement;
+import dev.tandem.stats.Tags;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The default encoder writes strict JSON that an independent parser (Jackson) reads back exactly. */
+class JsonRecordEncoderTest {
+    /** Strict: no NaN literals, no duplicate keys, no trailing tokens, exact big numbers. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    static JsonNode parse(byte[] value) throws Exception {
+        return JSON.readTree(new String(value, StandardCharsets.UTF_8));
+    }
+
+    private static final String AWKWARD = "q\"uote back\\slash\nnl\ttab\u0001ctl é✓ 😀 \u2028";
+    private final EventType type = EventType.detached("conn.closed", "id", "bytes");
+    private final Tags tags = Tags.of("reason", AWKWARD, "k", "v");
+    private final Event e0 = type.newEvent(1000, tags, Long.MAX_VALUE, Long.MIN_VALUE);
+    private final Event e1 = type.newEvent(2000, Tags.empty(), 1, 2);
+    private final Batch batch = Batch.of("kafka", 5000, List.of(e0, e1), List.of(
+            Measurement.counter("tandem.connections.opened", Tags.of("manager", "m"), Long.MAX_VALUE),
+            Measurement.gauge("g.half", Tags.empty(), -1.5),
+            Measurement.gauge("g.tiny", Tags.empty(), 1e-300),
+            Measurement.gauge("g.nan", Tags.empty(), Double.NaN),
+            Measurement.gauge("g.inf", Tags.empty(), Double.POSITIVE_INFINITY),
+            Measurement.gauge("g.ninf", Tags.empty(), Double.NEGATIVE_INFINITY)));
+
+    @Test
+    void writesOneEventPerRecordWithItsBatchCoordinatesAndExactFields() throws Exception {
+        JsonNode n = parse(RecordEncoder.json().event("src \"1\"", batch, 0));
+        assertEquals("event", n.get("type").asText());
+        assertEquals("src \"1\"", n.get("source").asText());
+        assertEquals("kafka", n.get("sink").asText());
+        assertEquals(1, n.get("batch").asLong());
+        assertEquals(1, n.get("attempt").asInt());
+        assertEquals(0, n.get("index").asInt());
+        assertEquals("conn.closed", n.get("name").asText());
+        assertEquals(1000, n.get("timestamp").asLong());
+        assertEquals(AWKWARD, n.get("tags").get("reason").asText(), "awkward strings survive the round trip");
+        assertEquals("v", n.get("tags").get("k").asText());
+        assertEquals(Long.MAX_VALUE, n.get("fields").get("id").longValue());
+        assertEquals(Long.MIN_VALUE, n.get("fields").get("bytes").longValue());
+        assertEquals(10, n.size(), n.toString());
+    }
+
+    @Test
+    void writesARangeOfEventsAsOneRecord() throws Exception {
+        JsonNode n = parse(RecordEncoder.json().events("s", batch, 1, 2));
+        assertEquals("events", n.get("type").asText());
+        assertEquals(5000, n.get("timestamp").asLong());
+        assertEquals(1, n.get("events").size());
+        JsonNode e = n.get("events").get(0);
+        assertEquals(1, e.get("index").asInt(), "the index in the batch, not in the record");
+        assertEquals(2000, e.get("timestamp").asLong());
+        assertEquals(0, e.get("tags").size());
+        assertEquals(2, e.get("fields").get("bytes").asLong());
+
+        JsonNode both = parse(RecordEncoder.json().events("s", batch, 0, 2));
+        assertEquals(2, both.get("events").size());
+        assertEquals(AWKWARD, both.get("events").get(0).get("tags").get("reason").asText());
+    }
+
+    @Test
+    void writesEveryMetricWithCountersExactAndNonFiniteGaugesAsStrings() throws Exception {
+        JsonNode n = parse(RecordEncoder.json().metrics("s", batch));
+        assertEquals("metrics", n.get("type").asText());
+        JsonNode m = n.get("metrics");
+        assertEquals(6, m.size());
+        assertEquals("tandem.connections.opened", m.get(0).get("name").asText());
+        assertEquals("counter", m.get(0).get("kind").asText());
+        assertEquals("m", m.get(0).get("tags").get("manager").asText());
+        assertTrue(m.get(0).get("value").isIntegralNumber());
+        assertEquals(Long.MAX_VALUE, m.get(0).get("value").longValue(), "a counter is exact, not a double");
+        assertEquals("gauge", m.get(1).get("kind").asText());
+        assertEquals(-1.5, m.get(1).get("value").doubleValue());
+        assertEquals(1e-300, m.get(2).get("value").doubleValue());
+        assertEquals("NaN", m.get(3).get("value").asText());
+        assertEquals("Infinity", m.get(4).get("value").asText());
+        assertEquals("-Infinity", m.get(5).get("value").asText());
+    }
+
+    @Test
+    void escapesUnpairedSurrogatesInsteadOfLosingThem() throws Exception {
+        String lone = "a\uD800b\uDC00c";
+        Event e = type.newEvent(0, Tags.of("t", lone), 0, 0);
+        byte[] value = RecordEncoder.json().event("s", Batch.of("k", 0, List.of(e), List.of()), 0);
+        String text = new String(value, StandardCharsets.UTF_8);
+        assertTrue(text.contains("a\\ud800b\\udc00c"), text);
+        assertEquals(lone, parse(value).get("tags").get("t").asText());
+    }
+
+    @Test
+    void writesAnEmptyBatch() throws Exception {
+        Batch empty = Batch.of("k", 7, List.of(), List.of());
+        assertEquals(0, parse(RecordEncoder.json().metrics("s", empty)).get("metrics").size());
+        assertEquals(0, parse(RecordEncoder.json().events("s", empty, 0, 0)).get("events").size());
+    }
+}
