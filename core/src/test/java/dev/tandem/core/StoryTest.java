@@ -97,6 +97,11 @@ class StoryTest {
         }
     }
 
+    private static boolean pause() throws InterruptedException {
+        Thread.sleep(2); // polling under a bounded deadline
+        return true;
+    }
+
     private static final class Round {
         ConnectionCounts counts;
         SinkStats sink;
@@ -149,12 +154,17 @@ class StoryTest {
         r.counts = manager.counts();
         r.sink = stats.sinkStats("platform");
         r.hookTimeouts = hookTimeouts.get();
-        r.pairThreadsLeft = new ArrayList<>();
-        for (Thread t : TestSupport.tandemThreads()) {
-            if (t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
-                r.pairThreadsLeft.add(t.getName());
+        // A side whose hook was cut off is CLOSED once the remaining hooks ran elsewhere (G3), and only
+        // then returns from the interrupted hook: give those threads a bounded moment to end.
+        long deadline = System.nanoTime() + TestSupport.WAIT.toNanos();
+        do {
+            r.pairThreadsLeft = new ArrayList<>();
+            for (Thread t : TestSupport.tandemThreads()) {
+                if (t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
+                    r.pairThreadsLeft.add(t.getName());
+                }
             }
-        }
+        } while (!r.pairThreadsLeft.isEmpty() && System.nanoTime() < deadline && pause());
         assertTrue(manager.shutdown(Duration.ofSeconds(5)).clean());
         return r;
     }
