@@ -47,15 +47,16 @@ final class B4Fragment {
         }
 
         sb.append("\n#### In memory: opening and closing them all\n\n");
-        sb.append("| pairs | open: bare | open: Tandem | close: bare | `shutdown`: Tandem | ratio | GC pauses in `shutdown` |"
-                + " peak STUCK in `shutdown` | idle CPU: bare / Tandem | platform threads: bare / Tandem |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.append("| pairs | open: bare | open: Tandem | close: bare | `shutdown`: Tandem | ratio | GC pauses in open: bare / Tandem"
+                + " | GC pauses in `shutdown` | peak STUCK in `shutdown` | idle CPU: bare / Tandem | platform threads: bare / Tandem |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Facts m : mem) {
             long n = m.getLong("pairs");
             sb.append(row(count(n), secs(m.getLong("bare.openNanos")),
                     secs(m.getLong("tandem.openNanos")) + " (" + ratio(m.getLong("tandem.openNanos"), m.getLong("bare.openNanos")) + ")",
                     secs(m.getLong("bare.closeNanos")), "**" + secs(m.getLong("tandem.shutdownNanos")) + "**",
                     ratio(m.getLong("tandem.shutdownNanos"), m.getLong("bare.closeNanos")),
+                    millis(m.getLong("bare.openGcMillis")) + " / " + millis(m.getLong("tandem.openGcMillis")),
                     millis(m.getLong("tandem.shutdownGcMillis")), count(m.getLong("tandem.peakStuckInShutdown")),
                     cpu(m, "bare.idleCpuNanos") + " / " + cpu(m, "tandem.idleCpuNanos"),
                     m.get("platformThreads.bare") + " / " + m.get("platformThreads.tandem") + " (Tandem's: `"
@@ -126,8 +127,7 @@ final class B4Fragment {
                     bytes(hb) + " → " + bytes(ht), "**" + bytes(ht - hb) + "**", bytes(rb) + " → " + bytes(rt),
                     secs(b.getLong("openNanos")) + " / " + secs(t.getLong("openNanos")),
                     secs(b.getLong("closeNanos")) + " / " + secs(t.getLong("closeNanos")),
-                    "bare " + (b.getLong("fds.end") - b.getLong("fds.empty")) + ", Tandem "
-                            + (t.getLong("fds.end") - t.getLong("fds.empty"))));
+                    "bare " + fdsLeft(b) + ", Tandem " + fdsLeft(t)));
         }
         sb.append("\nFacts checked: ");
         List<String> sf = new ArrayList<>();
@@ -156,8 +156,7 @@ final class B4Fragment {
         } else {
             boolean held = big.getLong("tandem.live") == TARGET_PAIRS && big.getLong("tandem.closedShutdown") == TARGET_PAIRS
                     && big.getLong("tandem.liveAfter") == 0 && big.getBoolean("tandem.shutdownClean");
-            sb.append("- 1,000,000 pairs held in one JVM (").append(big.get("jvm.maxHeap").isEmpty() ? "" : "max heap "
-                    + bytes(big.getDouble("jvm.maxHeap")) + ", ").append("virtual threads): **")
+            sb.append("- 1,000,000 pairs held in one JVM (`").append(plan.memLargeHeap).append("`, virtual threads): **")
                     .append(held ? "met" : "missed").append("** (live ").append(count(big.getLong("tandem.live")))
                     .append(", closed by shutdown ").append(count(big.getLong("tandem.closedShutdown"))).append(").\n");
             double over = per(big, "heap.tandem", "heap.bare", TARGET_PAIRS);
@@ -199,6 +198,12 @@ final class B4Fragment {
             default:
                 return "";
         }
+    }
+
+    /** Descriptors open after the close minus before the pairs: "none" if not more. */
+    private static String fdsLeft(Facts f) {
+        long d = f.getLong("fds.end") - f.getLong("fds.empty");
+        return d <= 0 ? "none" : d + " left";
     }
 
     private static Facts first(List<Facts> mem, List<Facts[]> sockets) {
