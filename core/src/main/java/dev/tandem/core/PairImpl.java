@@ -57,7 +57,7 @@ import javax.net.ssl.SSLSocket;
  *       with {@code writerParked} set and is unparked by {@code send} or close.</li>
  *   <li><b>Who closes the resource.</b> A JDK socket: the closer, at once (it does not block). Any
  *       other resource: the pair's writer on its way out when it was idle at the close (the closer
- *       asks it, see {@link #askWriterToClose()}), else a cleanup thread; never the timer or a
+ *       asks it, see {@link #askWriterToClose}), else a cleanup thread; never the timer or a
  *       caller's thread.</li>
  *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue:
  *       the message is reported as unsent. Progress fields are written by one thread each and read
@@ -277,7 +277,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     /**
      * The writer loop ended: because the pair closed ({@code error == null}) or a write threw. If
-     * the closer asked this writer to close the resource (see {@link #askWriterToClose()}), it
+     * the closer asked this writer to close the resource (see {@link #askWriterToClose}), it
      * does so now, on its way out.
      */
     void writerExited(Throwable error) {
@@ -287,6 +287,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
             closeWith(CloseReason.WRITER_ERROR, error);
         }
         if (CLOSE_REQUEST.compareAndSet(this, CLOSE_ASKED, CLOSE_TAKEN)) {
+            Thread.interrupted(); // a closer that saw this writer announce a write interrupted it: not the close's business
             closeResourceNow(false);
         }
         release();
@@ -401,6 +402,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks());
         description = describe(resource); // while its addresses are still known
         Thread me = Thread.currentThread();
+        boolean inline = closesWithoutBlocking(resource);
+        boolean asked = !inline && askWriterToClose(me); // before the wake-up, so the woken writer sees it
         Thread r = readerThread;
         if (r != null && r != me && readerAlive) {
             r.interrupt(); // ends a wait on a queue or lock; a socket read ends when the resource closes
@@ -413,45 +416,47 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 LockSupport.unpark(w);
             }
         }
-        closeResource();
-        release(); // the closer's token: every wake-up above happened before any hook can start
-    }
-
-    private void closeResource() {
-        if (closesWithoutBlocking(resource)) {
+        if (inline) {
             closeResourceNow(false);
-        } else if (!askWriterToClose()) {
+        } else if (!asked || !writerTakes(me)) {
             try {
                 mgr.runOffThread(() -> closeResourceNow(true)); // user code: never on the caller or the timer
             } catch (Throwable rejected) { // cleanup pool gone (after shutdown): close here, it is all we can do
                 closeResourceNow(false);
             }
         }
+        release(); // the closer's token: every wake-up above happened before any hook can start
     }
 
     /**
      * A resource that may block in {@code close()} is closed by the pair's own writer when the
-     * writer is idle: it has just been woken and is leaving its loop, so no other thread is needed
-     * (a million idle pairs shut down without a million cleanup threads). Not when the writer is in
-     * a write (it may be blocked on the very resource), has exited, or never started: then a
-     * cleanup thread closes it. Runs once, on the closer's thread, from {@link #onClosing()}.
+     * writer is idle: it is about to be woken and leave its loop, so no other thread is needed (a
+     * million idle pairs shut down without a million cleanup threads). Not when the writer is in a
+     * write (it may be blocked on the very resource), has exited, or never started: then a cleanup
+     * thread closes it. Called once, on the closer's thread, from {@link #onClosing()}, before it
+     * wakes the writer: a writer woken first could leave before the request exists.
      *
-     * <p>Dekker-style with {@link #writerExited}: the closer publishes the request, then reads
-     * {@code writerAlive}; the writer clears {@code writerAlive}, then takes the request by CAS.
-     * Either the writer takes it, or the closer sees the writer gone and takes it back by CAS: the
-     * resource is closed exactly once. An idle writer ({@code writing} false after the close moved
-     * the state) never enters user code again (see the writer wake-up in the class notes).
+     * <p>Dekker-style with {@link #writerExited}: the closer publishes the request, then (in
+     * {@link #writerTakes}) reads {@code writerAlive}; the writer clears {@code writerAlive}, then
+     * takes the request by CAS. Either the writer takes it, or the closer sees the writer gone and
+     * takes it back by CAS: the resource is closed exactly once. An idle writer ({@code writing}
+     * false after the close moved the state) never enters user code again (see the writer wake-up in
+     * the class notes).
      *
-     * @return true if the writer closes the resource, false if the caller must
+     * @return true if the request was published
      */
-    private boolean askWriterToClose() {
+    private boolean askWriterToClose(Thread me) {
         Thread w = writerThread;
-        Thread me = Thread.currentThread();
         if (w == null || writing || !(writerAlive || me == w)) {
             return false;
         }
         closeRequest = CLOSE_ASKED;
-        if (me == w) {
+        return true;
+    }
+
+    /** After {@link #askWriterToClose}: true if the writer closes the resource, false if the closer must. */
+    private boolean writerTakes(Thread me) {
+        if (me == writerThread) {
             return true; // the writer is leaving (writerExited): it takes the request right after this close
         }
         return writerAlive || !CLOSE_REQUEST.compareAndSet(this, CLOSE_ASKED, CLOSE_TAKEN);

