@@ -180,7 +180,7 @@ final class B4Fragment {
     private static String note(String cls) {
         switch (cls) {
             case "jdk.internal.vm.StackChunk":
-                return " (parked virtual threads' frames: Tandem's are deeper)";
+                return " (parked virtual threads' frames; their size moves with what the JIT compiled)";
             case "[B":
             case "java.lang.String":
                 return " (mostly the two thread names, `tandem-<id>-reader`/`-writer`)";
