@@ -110,7 +110,7 @@ public final class ConnectionManager {
         this.graceNanos = Checks.saturatedNanos(b.gracePeriod);
         this.hookNanos = Checks.saturatedNanos(b.hookTimeout);
         this.tickNanos = b.timerTick != null ? Checks.saturatedNanos(b.timerTick) : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
-        this.cleanup = new CleanupPool(this.threads);
+        this.cleanup = new CleanupPool(this.threads, this.virtual);
         this.recentlyClosedSize = b.recentlyClosed;
         this.recentlyClosed = new ArrayDeque<>(Math.min(recentlyClosedSize, 1024));
         long now = clock.nanoTime();

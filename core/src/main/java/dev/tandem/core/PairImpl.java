@@ -39,8 +39,8 @@ import javax.net.ssl.SSLSocket;
  *       (released once it has woken both sides) and the resource (released once closed). Hooks run
  *       when it reaches 0, so they always run after the resource is closed and after every wake-up
  *       (no interrupt can land in a hook), and the thread that releases the last token is the one
- *       that runs them (inline on a side thread, else on a cleanup thread, never on the timer or a
- *       caller's thread).</li>
+ *       that runs them (inline on a side thread or on the cleanup thread that closed the resource,
+ *       else on a new cleanup thread, never on the timer or a caller's thread).</li>
  *   <li><b>Finish barrier.</b> {@link #finishBarrier} starts at 2: "tokens at 0" and "hooks done".
  *       The thread bringing it to 0 does the accounting, then moves to CLOSED, then completes the
  *       close future, exactly once: whoever sees CLOSED or the future sees the counts. A STUCK
@@ -55,6 +55,10 @@ import javax.net.ssl.SSLSocket;
  *       re-reads the state; the closer moves the state then reads {@code writing}. Either the
  *       writer sees the close, or the closer sees the write and interrupts it. An idle writer parks
  *       with {@code writerParked} set and is unparked by {@code send} or close.</li>
+ *   <li><b>Who closes the resource.</b> A JDK socket: the closer, at once (it does not block). Any
+ *       other resource: the pair's writer on its way out when it was idle at the close (the closer
+ *       asks it, see {@link #askWriterToClose}), else a cleanup thread; never the timer or a
+ *       caller's thread.</li>
  *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue:
  *       the message is reported as unsent. Progress fields are written by one thread each and read
  *       racily by the timer: a read that is a tick stale only delays a timeout by a tick.</li>
@@ -66,6 +70,13 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private static final AtomicLongFieldUpdater<PairImpl<?>> BYTES_OUT = updater("bytesOut");
     private static final AtomicLongFieldUpdater<PairImpl<?>> MESSAGES_IN = updater("messagesIn");
     private static final AtomicLongFieldUpdater<PairImpl<?>> DROPPED = updater("messagesDropped");
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<PairImpl<?>> CLOSE_REQUEST =
+            (java.util.concurrent.atomic.AtomicIntegerFieldUpdater)
+                    java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(PairImpl.class, "closeRequest");
+    private static final int CLOSE_NONE = 0;
+    private static final int CLOSE_ASKED = 1; // the closer asked the idle writer to close the resource
+    private static final int CLOSE_TAKEN = 2; // the writer, or the closer that saw it gone, took the request
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<PairImpl, Queue> OUTBOUND =
             java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, Queue.class, "outbound");
@@ -140,6 +151,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     /** 0: never stuck; 1: declared STUCK (counted); 2: finished. One CAS each way, so the stuck count is exact. */
     private final AtomicInteger stuckFlag = new AtomicInteger();
     private volatile boolean resourceClosed;
+    private volatile int closeRequest; // CLOSE_NONE, CLOSE_ASKED, CLOSE_TAKEN: see askWriterToClose
     private volatile Thread resourceCloser;
     private volatile String description; // the resource, described before it was closed
     private volatile Thread readerThread;
@@ -214,12 +226,12 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 failure = e;
             }
         }
-        closeWith(isReader ? CloseReason.READER_ERROR : CloseReason.WRITER_ERROR, failure);
-        if (isReader) {
+        if (isReader) { // before the close: nobody may wait for a side that never ran
             readerAlive = false;
         } else {
             writerAlive = false;
         }
+        closeWith(isReader ? CloseReason.READER_ERROR : CloseReason.WRITER_ERROR, failure);
         release();
     }
 
@@ -263,12 +275,20 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         rethrowIfFatal(error);
     }
 
-    /** The writer loop ended: because the pair closed ({@code error == null}) or a write threw. */
+    /**
+     * The writer loop ended: because the pair closed ({@code error == null}) or a write threw. If
+     * the closer asked this writer to close the resource (see {@link #askWriterToClose}), it
+     * does so now, on its way out.
+     */
     void writerExited(Throwable error) {
         writing = false;
-        writerAlive = false;
+        writerAlive = false; // before taking the request: see askWriterToClose
         if (error != null) {
             closeWith(CloseReason.WRITER_ERROR, error);
+        }
+        if (CLOSE_REQUEST.compareAndSet(this, CLOSE_ASKED, CLOSE_TAKEN)) {
+            Thread.interrupted(); // a closer that saw this writer announce a write interrupted it: not the close's business
+            closeResourceNow(false);
         }
         release();
     }
@@ -382,6 +402,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         hookChain = concat(hooks.getAndSet(SEALED), mgr.hooks());
         description = describe(resource); // while its addresses are still known
         Thread me = Thread.currentThread();
+        boolean inline = closesWithoutBlocking(resource);
+        boolean asked = !inline && askWriterToClose(me); // before the wake-up, so the woken writer sees it
         Thread r = readerThread;
         if (r != null && r != me && readerAlive) {
             r.interrupt(); // ends a wait on a queue or lock; a socket read ends when the resource closes
@@ -394,23 +416,54 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 LockSupport.unpark(w);
             }
         }
-        closeResource();
+        if (inline) {
+            closeResourceNow(false);
+        } else if (!asked || !writerTakes(me)) {
+            try {
+                mgr.runOffThread(() -> closeResourceNow(true)); // user code: never on the caller or the timer
+            } catch (Throwable rejected) { // cleanup pool gone (after shutdown): close here, it is all we can do
+                closeResourceNow(false);
+            }
+        }
         release(); // the closer's token: every wake-up above happened before any hook can start
     }
 
-    private void closeResource() {
-        if (closesWithoutBlocking(resource)) {
-            closeResourceNow();
-        } else {
-            try {
-                mgr.runOffThread(this::closeResourceNow); // user code: never on the caller or the timer
-            } catch (Throwable rejected) { // cleanup pool gone (after shutdown): close here, it is all we can do
-                closeResourceNow();
-            }
+    /**
+     * A resource that may block in {@code close()} is closed by the pair's own writer when the
+     * writer is idle: it is about to be woken and leave its loop, so no other thread is needed (a
+     * million idle pairs shut down without a million cleanup threads). Not when the writer is in a
+     * write (it may be blocked on the very resource), has exited, or never started: then a cleanup
+     * thread closes it. Called once, on the closer's thread, from {@link #onClosing()}, before it
+     * wakes the writer: a writer woken first could leave before the request exists.
+     *
+     * <p>Dekker-style with {@link #writerExited}: the closer publishes the request, then (in
+     * {@link #writerTakes}) reads {@code writerAlive}; the writer clears {@code writerAlive}, then
+     * takes the request by CAS. Either the writer takes it, or the closer sees the writer gone and
+     * takes it back by CAS: the resource is closed exactly once. An idle writer ({@code writing}
+     * false after the close moved the state) never enters user code again (see the writer wake-up in
+     * the class notes).
+     *
+     * @return true if the request was published
+     */
+    private boolean askWriterToClose(Thread me) {
+        Thread w = writerThread;
+        if (w == null || writing || !(writerAlive || me == w)) {
+            return false;
         }
+        closeRequest = CLOSE_ASKED;
+        return true;
     }
 
-    private void closeResourceNow() {
+    /** After {@link #askWriterToClose}: true if the writer closes the resource, false if the closer must. */
+    private boolean writerTakes(Thread me) {
+        if (me == writerThread) {
+            return true; // the writer is leaving (writerExited): it takes the request right after this close
+        }
+        return writerAlive || !CLOSE_REQUEST.compareAndSet(this, CLOSE_ASKED, CLOSE_TAKEN);
+    }
+
+    /** {@code onCleanupThread}: this runs on a cleanup thread, which may then run the hooks too. */
+    private void closeResourceNow(boolean onCleanupThread) {
         resourceCloser = Thread.currentThread();
         try {
             resource.close();
@@ -419,7 +472,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         }
         resourceCloser = null;
         resourceClosed = true;
-        release();
+        release(onCleanupThread);
     }
 
     /** What keeps a closing pair from finishing, for the STUCK report. */
@@ -476,18 +529,26 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     /** Releases one of the four tokens; the last one starts the teardown, or finishes a STUCK pair. */
     private void release() {
+        release(false);
+    }
+
+    /**
+     * As {@link #release()}; {@code onCleanupThread} says the caller is a cleanup thread (closing the
+     * resource), which may run the hooks itself instead of handing them to yet another one.
+     */
+    private void release(boolean onCleanupThread) {
         if (pending.decrementAndGet() != 0) {
             return;
         }
         finishStep(); // "every token released" counts once
         if (teardownClaimed.compareAndSet(false, true)) { // not claimed already by the STUCK path
-            startTeardown();
+            startTeardown(onCleanupThread);
         }
     }
 
-    private void startTeardown() {
+    private void startTeardown(boolean onCleanupThread) {
         Thread me = Thread.currentThread();
-        if (me == readerThread || me == writerThread) {
+        if (onCleanupThread || me == readerThread || me == writerThread) {
             runHooksFrom(0);
         } else {
             mgr.runOffThread(() -> runHooksFrom(0));

@@ -150,8 +150,10 @@ class StoryTest {
         r.counts = manager.counts();
         r.sink = stats.sinkStats("platform");
         r.hookTimeouts = hookTimeouts.get();
-        // A side thread may still be returning from its run() just after its pair reached CLOSED
-        // (it did the teardown itself): join each for a bounded time, then list what is left.
+        // A side thread may still be returning from its run() just after its pair reached CLOSED: it
+        // did the teardown itself, or its hook was cut off and the remaining hooks ran elsewhere (G3),
+        // so it returns from the interrupted hook only then. Join each for a bounded time, then list
+        // what is left.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         r.pairThreadsLeft = new ArrayList<>();
         for (Thread t : TestSupport.tandemThreads()) {
