@@ -27,8 +27,8 @@ class HotPathSmokeTest {
         for (String f : List.of("b1-t1.json", "b1-t2.json")) {
             rows.addAll(B1Report.Row.parse(Files.readString(dir.resolve(f), StandardCharsets.UTF_8)));
         }
-        // 6 queues x 2 regimes, 3 counters, at 1 and 2 threads; 5 yardsticks at 1 thread, the pacing at 2.
-        assertEquals(24, count(rows, "EventRecordBench.record"), "event cases");
+        // 7 queues x 2 regimes, 3 counters, at 1 and 2 threads; 5 yardsticks at 1 thread, the pacing at 2.
+        assertEquals(28, count(rows, "EventRecordBench.record"), "event cases");
         assertEquals(6, count(rows, "CounterBench."), "counter cases");
         assertEquals(6, count(rows, "ReferenceBench."), "yardsticks");
         for (B1Report.Row r : rows) {
