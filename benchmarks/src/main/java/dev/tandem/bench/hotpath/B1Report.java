@@ -120,7 +120,8 @@ public final class B1Report {
                     verdict(tc.allocNorm < ZERO_BYTES));
             double ratio = tc.score / la.score;
             target("counter increment within " + LONG_ADDER_RATIO_TARGET + "x of a bare `LongAdder` (" + threads(t) + ")",
-                    ns(tc.score) + " vs " + ns(la.score) + " ns/op: " + x(ratio), verdict(ratio <= LONG_ADDER_RATIO_TARGET));
+                    ns(tc.score) + " vs " + ns(la.score) + " ns/op: " + x(ratio),
+                    judge(ratio, ratioError(tc.score, tc.error, la.score, la.error), LONG_ADDER_RATIO_TARGET, false));
         }
 
         // Event record <= 40 ns/op with one producer, timestamp included: the room regime, pacing subtracted.
@@ -134,7 +135,7 @@ public final class B1Report {
                             + "(queue with room, pacing subtracted)",
                     ns(room1.score) + " − " + ns(pace1.score) + " pacing = **" + ns(net) + " ns/op**"
                             + " (± " + ns(combinedError(room1, pace1)) + ")",
-                    verdict(net <= RECORD_NS_TARGET));
+                    judge(net, combinedError(room1, pace1), RECORD_NS_TARGET, false));
         }
 
         // Two producers: at least 4x the throughput of ArrayBlockingQueue.offer, in both regimes.
@@ -146,7 +147,9 @@ public final class B1Report {
             double an = roomA2.score - pace2.score;
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "queue with room (cost per record, pacing subtracted)",
-                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn), verdict(an / tn >= ABQ_THROUGHPUT_TARGET));
+                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn), judge(an / tn,
+                            ratioError(an, combinedError(roomA2, pace2), tn, combinedError(roomT2, pace2)),
+                            ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, queue with room", "not measured", "not measured");
         }
@@ -157,7 +160,8 @@ public final class B1Report {
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "flooded queue",
                     mops(floodT2.opsPerSecond()) + " vs " + mops(floodA2.opsPerSecond()) + " records/s: " + x(ratio),
-                    verdict(ratio >= ABQ_THROUGHPUT_TARGET));
+                    judge(ratio, ratioError(floodA2.score, floodA2.error, floodT2.score, floodT2.error),
+                            ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, flooded queue", "not measured", "not measured");
         }
@@ -189,6 +193,27 @@ public final class B1Report {
 
     private static String verdict(boolean met) {
         return met ? "met" : "**missed**";
+    }
+
+    /**
+     * Met or missed, unless the figure's error (JMH's 99.9% half-width, propagated) reaches across
+     * the target: then the run cannot tell, and the verdict says so rather than guess.
+     */
+    static String judge(double value, double error, double target, boolean higherIsBetter) {
+        if (Double.isNaN(value)) {
+            return "not measured";
+        }
+        if (!Double.isNaN(error) && Math.abs(value - target) <= error) {
+            return "inconclusive (± " + ns(error) + " spans the target)";
+        }
+        return verdict(higherIsBetter ? value >= target : value <= target);
+    }
+
+    /** The half-width of a / b from the half-widths of a and b (first-order propagation). */
+    static double ratioError(double a, double ea, double b, double eb) {
+        double ra = ea / a;
+        double rb = eb / b;
+        return Math.abs(a / b) * Math.sqrt(ra * ra + rb * rb);
     }
 
     // ------------------------------------------------------------------ tables

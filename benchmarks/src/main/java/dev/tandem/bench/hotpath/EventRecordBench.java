@@ -56,7 +56,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
 public class EventRecordBench {
     /** Pacing between two records in the {@code room} regime. */
     public static final long PACE_TOKENS = 128;

@@ -40,6 +40,16 @@ class B1ReportTest {
     }
 
     @Test
+    void aVerdictTheErrorCannotSupportIsInconclusive() {
+        assertTrue(B1Report.judge(38, 1, 40, false).equals("met"));
+        assertTrue(B1Report.judge(42, 1, 40, false).equals("**missed**"));
+        assertTrue(B1Report.judge(38, 5, 40, false).startsWith("inconclusive"), "38 ± 5 spans 40");
+        assertTrue(B1Report.judge(3.9, 0.2, 4, true).startsWith("inconclusive"));
+        assertTrue(B1Report.judge(5, Double.NaN, 4, true).equals("met"), "one iteration: no error to weigh");
+        assertTrue(Math.abs(B1Report.ratioError(10, 1, 5, 0.5) - 2 * Math.sqrt(0.02)) < 1e-9);
+    }
+
+    @Test
     void refusesAnEmptyDirectory(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> B1Report.render(dir, "cmd", false));
     }
