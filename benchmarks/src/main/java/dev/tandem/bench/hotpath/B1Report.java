@@ -121,7 +121,7 @@ public final class B1Report {
             double ratio = tc.score / la.score;
             target("counter increment within " + LONG_ADDER_RATIO_TARGET + "x of a bare `LongAdder` (" + threads(t) + ")",
                     ns(tc.score) + " vs " + ns(la.score) + " ns/op: " + x(ratio),
-                    judge(ratio, ratioError(tc.score, tc.error, la.score, la.error), LONG_ADDER_RATIO_TARGET, false));
+                    judgeRatio(tc.score, tc.error, la.score, la.error, LONG_ADDER_RATIO_TARGET, false));
         }
 
         // Event record <= 40 ns/op with one producer, timestamp included: the room regime, pacing subtracted.
@@ -147,9 +147,8 @@ public final class B1Report {
             double an = roomA2.score - pace2.score;
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "queue with room (cost per record, pacing subtracted)",
-                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn), judge(an / tn,
-                            ratioError(an, combinedError(roomA2, pace2), tn, combinedError(roomT2, pace2)),
-                            ABQ_THROUGHPUT_TARGET, true));
+                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn), judgeRatio(an, combinedError(roomA2, pace2),
+                            tn, combinedError(roomT2, pace2), ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, queue with room", "not measured", "not measured");
         }
@@ -160,7 +159,7 @@ public final class B1Report {
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "flooded queue",
                     mops(floodT2.opsPerSecond()) + " vs " + mops(floodA2.opsPerSecond()) + " records/s: " + x(ratio),
-                    judge(ratio, ratioError(floodA2.score, floodA2.error, floodT2.score, floodT2.error),
+                    judgeRatio(floodA2.score, floodA2.error, floodT2.score, floodT2.error,
                             ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, flooded queue", "not measured", "not measured");
@@ -209,11 +208,25 @@ public final class B1Report {
         return verdict(higherIsBetter ? value >= target : value <= target);
     }
 
-    /** The half-width of a / b from the half-widths of a and b (first-order propagation). */
-    static double ratioError(double a, double ea, double b, double eb) {
-        double ra = ea / a;
-        double rb = eb / b;
-        return Math.abs(a / b) * Math.sqrt(ra * ra + rb * rb);
+    /**
+     * The same for a ratio a / b of two figures with their half-widths: inconclusive if the target
+     * lies between the smallest and the largest ratio their intervals allow (unbounded above when
+     * b's interval reaches zero).
+     */
+    static String judgeRatio(double a, double ea, double b, double eb, double target, boolean higherIsBetter) {
+        double ratio = a / b;
+        if (Double.isNaN(ratio)) {
+            return "not measured";
+        }
+        if (!Double.isNaN(ea) && !Double.isNaN(eb)) {
+            double lo = (a - ea) / (b + eb);
+            double hi = b - eb > 0 ? (a + ea) / (b - eb) : Double.POSITIVE_INFINITY;
+            if (lo <= target && target <= hi) {
+                return "inconclusive (the errors allow " + x(lo) + " to "
+                        + (Double.isInfinite(hi) ? "any" : x(hi)) + ")";
+            }
+        }
+        return verdict(higherIsBetter ? ratio >= target : ratio <= target);
     }
 
     // ------------------------------------------------------------------ tables

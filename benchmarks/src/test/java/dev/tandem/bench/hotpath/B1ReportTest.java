@@ -46,7 +46,12 @@ class B1ReportTest {
         assertTrue(B1Report.judge(38, 5, 40, false).startsWith("inconclusive"), "38 ± 5 spans 40");
         assertTrue(B1Report.judge(3.9, 0.2, 4, true).startsWith("inconclusive"));
         assertTrue(B1Report.judge(5, Double.NaN, 4, true).equals("met"), "one iteration: no error to weigh");
-        assertTrue(Math.abs(B1Report.ratioError(10, 1, 5, 0.5) - 2 * Math.sqrt(0.02)) < 1e-9);
+        assertTrue(B1Report.judgeRatio(100, 5, 20, 1, 4, true).equals("met"), "95/21 = 4.5 at worst");
+        assertTrue(B1Report.judgeRatio(100, 5, 20, 5, 4, true).startsWith("inconclusive"), "95/25 = 3.8 .. 105/15 = 7");
+        assertTrue(B1Report.judgeRatio(60, 5, 20, 1, 4, true).equals("**missed**"), "65/19 = 3.4 at best");
+        assertTrue(B1Report.judgeRatio(160, 50, 600, 2800, 4, true).startsWith("inconclusive"),
+                "a denominator whose interval reaches zero allows any ratio");
+        assertTrue(B1Report.judgeRatio(11, 0.2, 10, 0.2, 1.2, false).equals("met"));
     }
 
     @Test
