@@ -12,7 +12,9 @@ import java.util.Objects;
  *
  * <p>Recording never blocks and never throws because of a sink (S1): the event is offered to each
  * sink's bounded queue, and a full or unhealthy sink counts a drop instead. The only allocation
- * is the {@link Event} itself. A call with the wrong number of values is a programming error and
+ * is the {@link Event} itself, and when no sink can take the event (every queue full, no sink
+ * running, or no sink at all) not even that: the drop is counted without reading the clock or
+ * building the event. A call with the wrong number of values is a programming error and
  * throws {@link IllegalArgumentException}; so does a {@code null} tags argument
  * ({@link NullPointerException}).
  *
@@ -140,7 +142,10 @@ public final class EventType {
         if (pipeline == null) {
             throw new IllegalStateException("event type '" + name + "' is detached: it records nowhere");
         }
-        pipeline.dispatch(new Event(this, clock.currentTimeMillis(), tags, v0, v1, v2, v3, v4, v5));
+        long admitted = pipeline.admit();
+        if (admitted != 0) { // else no sink can take it now, and each has counted its drop: build nothing
+            pipeline.dispatch(new Event(this, clock.currentTimeMillis(), tags, v0, v1, v2, v3, v4, v5), admitted);
+        }
     }
 
     private void arity(int given) {

@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Implementation notes.
  * <ul>
- *   <li><b>Who calls what.</b> {@link #offer} and {@link #dropReEntrant} run on any producer
- *       thread; they read the state once, offer to the bounded MPSC queue or bump a
+ *   <li><b>Who calls what.</b> {@link #offer} (or its two halves, {@link #refusedAtDoor} before
+ *       the event is built and {@link #offerAdmitted} after) and {@link #dropReEntrant} run on any
+ *       producer thread; they read the state once, offer to the bounded MPSC queue or bump a
  *       {@link LongAdder}, and never spin, park or take a lock. Everything named
  *       {@code delivery*} runs only on the sink's single delivery thread (the queue's only
  *       consumer). {@link #checkStall} runs on the watchdog. {@link #beginClose} runs on the
@@ -31,6 +32,14 @@ import java.util.concurrent.locks.LockSupport;
  *       still enqueue: the event is then published later (STALLED, BACKOFF) or, once the sink is
  *       CLOSED, reported as a shutdown drop by {@link #stats()}. A snapshot read while producers
  *       run is not atomic across counters; at quiescence every identity is exact.</li>
+ *   <li><b>Refusing before the event exists.</b> {@code fullSeen} is set by a producer whose
+ *       offer failed and cleared by one that finds room again. While it is set, producers check
+ *       the queue's size (from its indices) at the door and, if it is still at capacity, count a
+ *       {@code queue_full} drop without building the event: no timestamp, no allocation. It is
+ *       only a hint: a stale {@code false} costs one event built and refused by the offer, as
+ *       before; a stale {@code true} costs one size check, and the size decides. An event is never
+ *       refused at the door while the size shows room. The size may lag a concurrent drain by a
+ *       moment, which is the same as the offer having run a moment earlier.</li>
  *   <li><b>Wake-up.</b> The delivery thread parks for at most its linger. Before parking it
  *       publishes how many more events would fill its batch; the producer that sees the queue
  *       reach that size unparks it (one CAS, so one unpark per park).</li>
@@ -44,6 +53,8 @@ final class SinkChannel {
     final int capacity;
 
     private final AtomicReference<SinkState> state = new AtomicReference<>(SinkState.RUNNING);
+    /** A producer found the queue full; a hint only (see the class notes), written only when it changes. */
+    private volatile boolean fullSeen;
     private final LongAdder[] doorDrops = new LongAdder[DropReason.values().length];
 
     // Written only by the delivery thread.
@@ -84,14 +95,41 @@ final class SinkChannel {
 
     // ---------------------------------------------------------------- producers
 
-    /** The hot path. Never blocks, never throws. */
+    /** The hot path for one event already built. Never blocks, never throws. */
     void offer(Event e) {
+        if (!refusedAtDoor()) {
+            offerAdmitted(e);
+        }
+    }
+
+    /**
+     * The first half of {@link #offer}, before the event exists: reads the state once and, if the
+     * sink cannot take an event now (not RUNNING, or its queue full), counts the drop and returns
+     * true, so that the producer need not take a timestamp or allocate for nobody. Never blocks,
+     * never throws.
+     */
+    boolean refusedAtDoor() {
         SinkState s = state.get();
         if (s != SinkState.RUNNING) {
             doorDrops[reasonAtDoor(s).ordinal()].increment();
-            return;
+            return true;
         }
+        if (fullSeen) {
+            if (queue.size() >= capacity) {
+                doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
+                return true;
+            }
+            fullSeen = false; // room again: build the event and offer it
+        }
+        return false;
+    }
+
+    /** The second half of {@link #offer}, for an event this sink admitted at the door. */
+    void offerAdmitted(Event e) {
         if (!queue.offer(e)) {
+            if (!fullSeen) {
+                fullSeen = true;
+            }
             doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
             return;
         }

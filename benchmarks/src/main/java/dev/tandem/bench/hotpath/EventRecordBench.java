@@ -1,0 +1,271 @@
+package dev.tandem.bench.hotpath;
+
+import dev.tandem.stats.Batch;
+import dev.tandem.stats.Event;
+import dev.tandem.stats.EventType;
+import dev.tandem.stats.SinkOptions;
+import dev.tandem.stats.SinkStats;
+import dev.tandem.stats.StatsPipeline;
+import dev.tandem.stats.StatsSink;
+import dev.tandem.stats.Tags;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * B1: recording one event, Tandem's real {@link StatsPipeline} against the queues a user would
+ * pick instead, each with one consumer that drains in batches and parks when idle.
+ *
+ * <p>Every contender does the same work per call: take a wall-clock timestamp, allocate an event
+ * of the same size (Tandem's {@link Event}, or a {@link BenchEvent} with the same fields), hand it
+ * to the queue, and count a drop if it was refused. Two regimes:
+ * <ul>
+ *   <li>{@code room}: each call is preceded by {@code Blackhole.consumeCPU(}{@value #PACE_TOKENS}{@code )},
+ *       which keeps the producers well below what the consumer drains; the sink does almost nothing
+ *       per event. {@link ReferenceBench#pace} measures the pacing alone, and the report subtracts
+ *       it.</li>
+ *   <li>{@code flood}: producers run flat out and the sink burns {@value #SINK_TOKENS} tokens of CPU
+ *       per event ({@link ReferenceBench#sinkEvent}), so the queue stays full and most events are
+ *       refused; the drop fraction is reported.</li>
+ * </ul>
+ *
+ * <p>The thread count comes from the runner ({@code -t 1}, {@code -t 2}). Per-thread books are JMH
+ * auxiliary counters: {@code records}, {@code drops} and {@code producerBytes} (bytes allocated by
+ * the producing threads themselves, so that the consumer's allocations are not charged to the
+ * hot path).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
+public class EventRecordBench {
+    /** Pacing between two records in the {@code room} regime. */
+    public static final long PACE_TOKENS = 128;
+    /** CPU the sink burns per event in the {@code flood} regime. */
+    public static final long SINK_TOKENS = 128;
+    /** Queue capacity and batch size of every contender: Tandem's defaults. */
+    static final int CAPACITY = SinkOptions.defaults().queueCapacity();
+    static final int BATCH = SinkOptions.defaults().batchSize();
+    /** The batch of the {@code tandem_b4096} case (queue four batches, as by default). */
+    static final int WIDE_BATCH = 4096;
+
+    static final String SINK = "b1";
+    static final Tags TAGS = Tags.of("reason", "eof");
+
+    @Param({"tandem", "tandem_b4096", "mpsc_bare", "abq_offer", "lbq_offer", "clq_capped", "abq_put"})
+    public String queue;
+
+    @Param({"room", "flood"})
+    public String regime;
+
+    private Producer producer;
+    private long paceTokens;
+
+    @Setup(Level.Trial)
+    public void start() {
+        boolean flood;
+        switch (regime) {
+            case "room": flood = false; break;
+            case "flood": flood = true; break;
+            default: throw new IllegalArgumentException("regime: '" + regime + "' (expected: room or flood)");
+        }
+        SinkWork work = new SinkWork(flood ? SINK_TOKENS : 0);
+        switch (queue) {
+            case "tandem":
+                producer = new TandemProducer(work, SinkOptions.defaults());
+                break;
+            case "tandem_b4096": // the same pipeline with 8x fewer wake-ups: what the wake-up costs
+                producer = new TandemProducer(work, SinkOptions.builder().queueCapacity(4 * WIDE_BATCH)
+                        .batchSize(WIDE_BATCH).build());
+                break;
+            default:
+                producer = new BaselineProducer(queue, work);
+        }
+        paceTokens = flood ? 0 : PACE_TOKENS;
+    }
+
+    @Setup(Level.Iteration)
+    public void iterationStarts() {
+        producer.iterationStarts();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+        producer.close();
+    }
+
+    @Benchmark
+    public void record(Books books) {
+        if (paceTokens != 0) {
+            Blackhole.consumeCPU(paceTokens);
+        }
+        producer.record(books);
+    }
+
+    /** One producer thread's books for one iteration, reported by JMH as secondary results. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Books {
+        /** Records attempted (accepted or dropped). */
+        public long records;
+        /** Records refused by a full queue. */
+        public long drops;
+        /** Bytes allocated by this producer thread during the iteration. */
+        public long producerBytes;
+
+        private long bytesAtStart;
+
+        @Setup(Level.Iteration)
+        public void iterationStarts() {
+            bytesAtStart = Allocation.currentThreadBytes();
+        }
+
+        @TearDown(Level.Iteration)
+        public void iterationEnds(EventRecordBench bench) {
+            long now = Allocation.currentThreadBytes();
+            producerBytes = now < 0 || bytesAtStart < 0 ? Long.MIN_VALUE / 4 : now - bytesAtStart; // unsupported: negative
+            bench.producer.settle(this);
+        }
+    }
+
+    abstract static class Producer {
+        abstract void record(Books books);
+
+        void iterationStarts() {}
+
+        /** After this thread's iteration: fix up the books (producer thread). */
+        void settle(Books books) {}
+
+        abstract void close() throws InterruptedException;
+    }
+
+    /** The real pipeline, one sink doing {@link SinkWork}. */
+    static final class TandemProducer extends Producer {
+        private final WorkSink sink;
+        private final StatsPipeline pipeline;
+        private final EventType type;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private volatile long recordedAtStart;
+        private volatile long droppedAtStart;
+
+        TandemProducer(SinkWork work, SinkOptions options) {
+            sink = new WorkSink(work);
+            pipeline = StatsPipeline.builder().sink(SINK, sink, options).build();
+            type = pipeline.eventType("tandem.connection.closed", "id", "duration_ms");
+        }
+
+        @Override
+        void record(Books books) {
+            type.record(TAGS, ++books.records, 42L);
+        }
+
+        @Override
+        void iterationStarts() {
+            SinkStats s = pipeline.sinkStats(SINK);
+            recordedAtStart = s.recorded();
+            droppedAtStart = s.recorded() - s.enqueued();
+            claimed.set(false);
+        }
+
+        /**
+         * Tandem counts drops itself, for all threads at once: the first thread to finish the
+         * iteration reports the pipeline's own deltas (records and door drops, from one snapshot),
+         * the others report zero, so the sums JMH makes are the pipeline's books.
+         */
+        @Override
+        void settle(Books books) {
+            if (claimed.compareAndSet(false, true)) {
+                SinkStats s = pipeline.sinkStats(SINK);
+                books.records = s.recorded() - recordedAtStart;
+                books.drops = (s.recorded() - s.enqueued()) - droppedAtStart;
+            } else {
+                books.records = 0;
+                books.drops = 0;
+            }
+        }
+
+        @Override
+        void close() {
+            boolean clean = pipeline.close(Duration.ofSeconds(10));
+            SinkStats s = pipeline.sinkStats(SINK);
+            // The books this benchmark reports must balance; a run whose books do not is a failed run.
+            if (!clean || s.recorded() != s.delivered() + s.droppedTotal() || s.delivered() != sink.work.events()) {
+                throw new IllegalStateException("Tandem's books do not balance after close (clean=" + clean
+                        + ", sink saw " + sink.work.events() + "): " + s);
+            }
+        }
+    }
+
+    static final class BaselineProducer extends Producer {
+        private final BaselineQueue queue;
+        private final BatchConsumer consumer;
+        private final Object type = EventType.detached("tandem.connection.closed", "id", "duration_ms");
+
+        BaselineProducer(String kind, SinkWork work) {
+            queue = BaselineQueue.create(kind, CAPACITY);
+            consumer = new BatchConsumer(queue, work, BATCH);
+        }
+
+        @Override
+        void record(Books books) {
+            BenchEvent e = new BenchEvent(type, System.currentTimeMillis(), TAGS, ++books.records, 42L, 0, 0, 0, 0);
+            if (!queue.offer(e)) {
+                books.drops++;
+            }
+        }
+
+        @Override
+        void close() throws InterruptedException {
+            consumer.stop();
+        }
+    }
+
+    /** A sink that does the benchmark's per-event work on Tandem's delivery thread. */
+    static final class WorkSink implements StatsSink {
+        final SinkWork work;
+
+        WorkSink(SinkWork work) {
+            this.work = work;
+        }
+
+        @Override
+        public void publish(Batch batch) {
+            for (Event e : batch.events()) {
+                work.event(e.timestampMillis());
+            }
+        }
+    }
+
+    /** Bytes allocated by the current thread, from HotSpot's per-thread allocation counter. */
+    static final class Allocation {
+        private static final ThreadMXBean BEAN = ManagementFactory.getThreadMXBean();
+
+        private Allocation() {}
+
+        static long currentThreadBytes() {
+            if (BEAN instanceof com.sun.management.ThreadMXBean) {
+                return ((com.sun.management.ThreadMXBean) BEAN).getCurrentThreadAllocatedBytes();
+            }
+            return -1;
+        }
+    }
+}

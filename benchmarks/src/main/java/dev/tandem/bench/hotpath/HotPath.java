@@ -1,0 +1,78 @@
+package dev.tandem.bench.hotpath;
+
+import dev.tandem.bench.Results;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * B1's entry point: runs every B1 benchmark with JMH (once with one producer thread, once with
+ * two), keeps the raw JSON, and writes the {@code b1.md} fragment from it.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.HotPath [--quick] [--out DIR]
+ * </pre>
+ *
+ * <p>Full size: each case in its own forked JVM with the warm-up and measurement its class
+ * declares (about 4 minutes on 2 cores). {@code --quick}: in-process (no fork), no warm-up, one
+ * 100 ms iteration per case: seconds, for checking the harness, not for figures. Writes
+ * {@code b1-t1.json}, {@code b1-t2.json} (JMH's results), {@code b1-jmh-t1.log},
+ * {@code b1-jmh-t2.log} (its text output) and {@code b1.md} into the results directory.
+ */
+public final class HotPath {
+    static final String PKG = "dev\\.tandem\\.bench\\.hotpath\\.";
+    /** Run with one producer thread: everything. */
+    static final List<String> ONE_THREAD = List.of(PKG + "EventRecordBench\\.", PKG + "CounterBench\\.",
+            PKG + "ReferenceBench\\.");
+    /** Run with two: the contended cases, and the pacing alone to subtract from them. */
+    static final List<String> TWO_THREADS = List.of(PKG + "EventRecordBench\\.", PKG + "CounterBench\\.",
+            PKG + "ReferenceBench\\.pace$");
+
+    private HotPath() {}
+
+    public static void main(String[] args) throws IOException, RunnerException {
+        boolean quick = List.of(args).contains("--quick");
+        Path out = Results.outDir(args);
+        Path md = run(out, quick);
+        System.out.println("B1: wrote " + md);
+    }
+
+    /** Runs both passes and writes the fragment; returns its path. */
+    static Path run(Path out, boolean quick) throws IOException, RunnerException {
+        Files.createDirectories(out);
+        runPass(out, 1, ONE_THREAD, quick);
+        runPass(out, 2, TWO_THREADS, quick);
+        String command = "java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.HotPath --out "
+                + out + (quick ? " --quick" : "");
+        return Results.write(out, "b1", B1Report.render(out, command, quick));
+    }
+
+    private static void runPass(Path out, int threads, List<String> includes, boolean quick)
+            throws RunnerException {
+        Path json = out.resolve("b1-t" + threads + ".json");
+        Path log = out.resolve("b1-jmh-t" + threads + ".log");
+        System.out.println("B1: JMH with " + threads + " thread(s)" + (quick ? " (quick)" : "") + "; log " + log);
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .threads(threads)
+                .addProfiler(GCProfiler.class)
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString())
+                .output(log.toString())
+                .shouldFailOnError(true);
+        for (String include : includes) {
+            o.include(include);
+        }
+        if (quick) {
+            o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
+        }
+        new Runner(o.build()).run();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tandem.bench.hotpath;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.stats.TestThreads;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every B1 benchmark at smoke size (in-process, no warm-up, one 100 ms iteration) through
+ * the same entry point as benchmarks/run.sh, and checks what it wrote. Asserts no speed.
+ */
+class HotPathSmokeTest {
+    @Test
+    void runsEveryCaseAndWritesTheFragmentFromTheJson(@TempDir Path dir) throws Exception {
+        Path md = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> HotPath.run(dir, true));
+
+        List<B1Report.Row> rows = new ArrayList<>();
+        for (String f : List.of("b1-t1.json", "b1-t2.json")) {
+            rows.addAll(B1Report.Row.parse(Files.readString(dir.resolve(f), StandardCharsets.UTF_8)));
+        }
+        // 7 queues x 2 regimes, 3 counters, at 1 and 2 threads; 5 yardsticks at 1 thread, the pacing at 2.
+        assertEquals(28, count(rows, "EventRecordBench.record"), "event cases");
+        assertEquals(6, count(rows, "CounterBench."), "counter cases");
+        assertEquals(6, count(rows, "ReferenceBench."), "yardsticks");
+        for (B1Report.Row r : rows) {
+            String what = r.benchmark + " " + r.queue + " " + r.regime + " t" + r.threads;
+            assertTrue(r.score > 0 && !Double.isNaN(r.score), what + ": score " + r.score);
+            assertTrue(r.allocNorm >= 0, what + ": -prof gc ran (gc.alloc.rate.norm " + r.allocNorm + ")");
+            if (r.is("EventRecordBench.record")) {
+                // The books every fraction comes from: something recorded, drops within it, and the
+                // producer's own allocation: at least an event (80 B) per event the queue accepted
+                // (nothing is free); Tandem builds none for a record refused at its door, the
+                // baselines build one for every record.
+                assertTrue(r.records > 0, what + ": records " + r.records);
+                assertTrue(r.drops >= 0 && r.drops <= r.records, what + ": drops " + r.drops + " of " + r.records);
+                double builtAtLeast = r.queue.startsWith("tandem") ? r.records - r.drops : r.records;
+                assertTrue(r.producerBytes >= 70 * builtAtLeast, what + ": producer bytes " + r.producerBytes
+                        + " for " + builtAtLeast + " events built");
+                if ("abq_put".equals(r.queue)) {
+                    assertEquals(0, r.drops, what + ": a blocking put never drops");
+                }
+            }
+        }
+
+        String text = Files.readString(md, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("### B1"), text);
+        assertTrue(text.contains("Smoke pass"), "a quick pass says its figures are not measurements");
+        for (String heading : List.of("#### Targets", "#### Recording an event, queue with room",
+                "#### Recording an event, flooded queue", "#### Incrementing a counter", "#### Yardsticks")) {
+            assertTrue(text.contains(heading), "missing " + heading + " in\n" + text);
+        }
+        for (String q : B1Report.QUEUES) {
+            // one row per producer count in each of the two event tables
+            assertEquals(4, text.split(java.util.regex.Pattern.quote("| " + B1Report.label(q) + " |"), -1).length - 1,
+                    q + " rows in\n" + text);
+        }
+        assertTrue(!text.contains("not measured"), "every target has its figures:\n" + text);
+
+        // The harness stops what it starts: pipelines, delivery threads, baseline consumers.
+        TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(10));
+    }
+
+    private static long count(List<B1Report.Row> rows, String prefix) {
+        return rows.stream().filter(r -> r.benchmark.startsWith(prefix)).count();
+    }
+}
