@@ -62,15 +62,9 @@ public final class JsonWriter {
                 case '\r': sb.append("\\r"); break;
                 case '\t': sb.append("\\t"); break;
                 case '\b':
-                    if (shortBackspaceAndFormFeed) {
-                        sb.append("\\b");
-                    } else {
-                        hexEscape(sb, c);
-                    }
-                    break;
                 case '\f':
                     if (shortBackspaceAndFormFeed) {
-                        sb.append("\\f");
+                        sb.append(c == '\b' ? "\\b" : "\\f");
                     } else {
                         hexEscape(sb, c);
                     }

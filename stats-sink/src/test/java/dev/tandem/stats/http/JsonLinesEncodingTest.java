@@ -7,18 +7,14 @@ import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.Tags;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The exact JSON Lines the generic encoding writes. */
 class JsonLinesEncodingTest {
     private static String encode(Batch b) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BodyEncoding.jsonLines().encode(b, out);
-        return out.toString(StandardCharsets.UTF_8);
+        return Bodies.encode(BodyEncoding.jsonLines(), b);
     }
 
     @Test
