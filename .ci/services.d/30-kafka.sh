@@ -60,10 +60,11 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 EOF
 
-# A cluster id is 16 random bytes, base64url without padding.
+# A cluster id is 16 random bytes, base64url without padding. One in 64 starts with '-', which the
+# tool would take for an option after a separate -t: hence --cluster-id=ID.
 tandem_kafka_cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
 "${TANDEM_IT_KAFKA_JAVA}" "${tandem_kafka_jvm[@]}" -cp "${TANDEM_IT_KAFKA_CLASSPATH}" kafka.tools.StorageTool \
-    format -t "${tandem_kafka_cluster_id}" -c "${tandem_kafka_dir}/server.properties" \
+    format --cluster-id="${tandem_kafka_cluster_id}" -c "${tandem_kafka_dir}/server.properties" \
     >"${tandem_kafka_dir}/format.log" 2>&1 </dev/null || {
     tail -n 30 "${tandem_kafka_dir}/format.log" >&2
     echo "formatting the Kafka broker's storage failed" >&2
