@@ -9,6 +9,10 @@
 # The shared daemon flushes every second (counters and timers reset, gauges persist), like a
 # production one. npm installs into a cache folder (${TANDEM_CACHE_DIR:-~/.cache/tandem}) once.
 
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
+# shellcheck disable=SC2317 # called by tandem_statsd_healthy, through tandem_await_ready
 tandem_statsd_admin() { # PORT COMMAND: one admin command, its answer on stdout (bounded: 2 s)
     node -e '
         const [port, cmd] = process.argv.slice(1);
@@ -20,6 +24,11 @@ tandem_statsd_admin() { # PORT COMMAND: one admin command, its answer on stdout 
         s.on("error", e => { console.error(String(e)); process.exitCode = 1; });
         setTimeout(() => { s.destroy(); process.exitCode = 1; }, 2000).unref();
     ' "$1" "$2"
+}
+
+# shellcheck disable=SC2317 # called by tandem_await_ready
+tandem_statsd_healthy() { # PORT: the admin interface on PORT says "health: up"
+    tandem_statsd_admin "$1" health | grep -q 'health: up'
 }
 
 tandem_statsd_start() {
@@ -64,15 +73,8 @@ CONFIG
     local pid=$!
     SERVICE_PIDS+=("$pid")
 
-    local deadline=$((SECONDS + 20))
-    until tandem_statsd_admin "$admin" health 2>/dev/null | grep -q 'health: up'; do
-        if ! kill -0 "$pid" 2>/dev/null || ((SECONDS > deadline)); then
-            echo "statsd: not ready on udp ${udp} / admin ${admin} within 20 s; its log:" >&2
-            cat "$dir/statsd.log" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
+    tandem_await_ready "statsd (udp ${udp}, admin ${admin})" "$pid" 20 "$dir/statsd.log" \
+        tandem_statsd_healthy "$admin" || return 1
     echo "statsd ${version} ready: udp 127.0.0.1:${udp}, admin 127.0.0.1:${admin} (pid ${pid})"
 
     export TANDEM_IT_STATSD_HOST=127.0.0.1
@@ -84,4 +86,4 @@ CONFIG
 }
 
 tandem_statsd_start
-unset -f tandem_statsd_start tandem_statsd_admin
+unset -f tandem_statsd_start tandem_statsd_admin tandem_statsd_healthy

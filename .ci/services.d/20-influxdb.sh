@@ -5,6 +5,24 @@
 #   TANDEM_IT_INFLUXDB_URL  http://127.0.0.1:PORT (write with /write?db=..., query with /query)
 #   TANDEM_IT_INFLUXD       the influxd binary: the tests start, kill and restart their own servers
 
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
+# tandem_influxdb_ready LOG: true once influxd has logged its HTTP port (kept in
+# tandem_influxdb_port) and GET /ping there answers 204.
+tandem_influxdb_port=""
+# shellcheck disable=SC2317 # called by tandem_await_ready
+tandem_influxdb_ready() {
+    if [[ -z "$tandem_influxdb_port" ]]; then
+        tandem_influxdb_port=$(grep -o 'Listening on HTTP.*addr=127\.0\.0\.1:[0-9]*' "$1" | grep -o '[0-9]*$' || true)
+    fi
+    [[ -n "$tandem_influxdb_port" ]] || return 1
+    local status
+    status=$( (exec 3<>"/dev/tcp/127.0.0.1/${tandem_influxdb_port}" && printf 'GET /ping HTTP/1.0\r\n\r\n' >&3 \
+        && head -n 1 <&3) 2>/dev/null || true)
+    [[ "$status" == *" 204 "* ]]
+}
+
 tandem_influxdb_start() {
     if ! command -v influxd >/dev/null; then
         local t0=$SECONDS
@@ -41,23 +59,8 @@ CONFIG
     local pid=$!
     SERVICE_PIDS+=("$pid")
 
-    local deadline=$((SECONDS + 20)) port="" status=""
-    while true; do
-        if [[ -z "$port" ]]; then
-            port=$(grep -o 'Listening on HTTP.*addr=127\.0\.0\.1:[0-9]*' "$dir/influxd.log" | grep -o '[0-9]*$' || true)
-        fi
-        if [[ -n "$port" ]]; then
-            status=$( (exec 3<>"/dev/tcp/127.0.0.1/${port}" && printf 'GET /ping HTTP/1.0\r\n\r\n' >&3 \
-                && head -n 1 <&3) 2>/dev/null || true)
-            [[ "$status" == *" 204 "* ]] && break
-        fi
-        if ! kill -0 "$pid" 2>/dev/null || ((SECONDS > deadline)); then
-            echo "influxdb: not ready within 20 s (port '${port}', ping '${status}'); its log:" >&2
-            cat "$dir/influxd.log" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
+    tandem_await_ready influxdb "$pid" 20 "$dir/influxd.log" tandem_influxdb_ready "$dir/influxd.log" || return 1
+    local port=$tandem_influxdb_port
     echo "influxdb $("$influxd" version | head -n 1) ready: http://127.0.0.1:${port} (pid ${pid})"
 
     export TANDEM_IT_INFLUXDB_URL="http://127.0.0.1:${port}"
@@ -65,4 +68,5 @@ CONFIG
 }
 
 tandem_influxdb_start
-unset -f tandem_influxdb_start
+unset -f tandem_influxdb_start tandem_influxdb_ready
+unset tandem_influxdb_port

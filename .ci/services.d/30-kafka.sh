@@ -13,22 +13,11 @@
 #   TANDEM_IT_KAFKA_JAVA       the java binary to run it with (the one on PATH now: JDK 17)
 # Tests that kill and restart a broker start their own from the last two; none touches this one.
 
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
 tandem_kafka_dir="${TANDEM_CI_WORK}/kafka"
 mkdir -p "${tandem_kafka_dir}"
-
-# A port nothing listens on, outside the kernel's ephemeral range (so no outgoing connection holds it).
-tandem_free_port() {
-    local port tries
-    for tries in $(seq 1 200); do
-        port=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/${port}") 2>/dev/null; then
-            echo "${port}"
-            return 0
-        fi
-    done
-    echo "no free port found" >&2
-    return 1
-}
 
 tandem_kafka_start=$SECONDS
 mvn -B -q -f .ci/kafka/pom.xml dependency:build-classpath \
@@ -71,10 +60,11 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 EOF
 
-# A cluster id is 16 random bytes, base64url without padding.
+# A cluster id is 16 random bytes, base64url without padding. One in 64 starts with '-', which the
+# tool would take for an option after a separate -t: hence --cluster-id=ID.
 tandem_kafka_cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
 "${TANDEM_IT_KAFKA_JAVA}" "${tandem_kafka_jvm[@]}" -cp "${TANDEM_IT_KAFKA_CLASSPATH}" kafka.tools.StorageTool \
-    format -t "${tandem_kafka_cluster_id}" -c "${tandem_kafka_dir}/server.properties" \
+    format --cluster-id="${tandem_kafka_cluster_id}" -c "${tandem_kafka_dir}/server.properties" \
     >"${tandem_kafka_dir}/format.log" 2>&1 </dev/null || {
     tail -n 30 "${tandem_kafka_dir}/format.log" >&2
     echo "formatting the Kafka broker's storage failed" >&2
@@ -86,20 +76,8 @@ tandem_kafka_cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -
 tandem_kafka_pid=$!
 SERVICE_PIDS+=("${tandem_kafka_pid}")
 
-tandem_kafka_deadline=$((SECONDS + 90))
-until grep -q "Kafka Server started" "${tandem_kafka_dir}/broker.log" 2>/dev/null; do
-    if ! kill -0 "${tandem_kafka_pid}" 2>/dev/null; then
-        tail -n 30 "${tandem_kafka_dir}/broker.log" >&2
-        echo "the Kafka broker exited before it was ready" >&2
-        return 1
-    fi
-    if ((SECONDS > tandem_kafka_deadline)); then
-        tail -n 30 "${tandem_kafka_dir}/broker.log" >&2
-        echo "the Kafka broker was not ready within 90 s" >&2
-        return 1
-    fi
-    sleep 0.2
-done
+tandem_await_ready "the Kafka broker" "${tandem_kafka_pid}" 90 "${tandem_kafka_dir}/broker.log" \
+    grep -q "Kafka Server started" "${tandem_kafka_dir}/broker.log" || return 1
 
 export TANDEM_IT_KAFKA_BOOTSTRAP="127.0.0.1:${tandem_kafka_port}"
 export TANDEM_IT_KAFKA_CLASSPATH TANDEM_IT_KAFKA_JAVA

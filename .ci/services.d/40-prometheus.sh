@@ -11,6 +11,9 @@
 #   TANDEM_IT_PROMETHEUS_TARGETS  the file_sd folder: write <name>.json there, as
 #                                 [{"targets":["127.0.0.1:<port>"],"labels":{"run":"<id>"}}]
 
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+
 tandem_prom_start=$SECONDS
 if ! command -v prometheus >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
@@ -32,19 +35,7 @@ scrape_configs:
         refresh_interval: 1s
 EOF
 
-# A port nothing listens on, outside the kernel's ephemeral range.
-tandem_prom_port=
-for tandem_prom_try in $(seq 1 200); do
-    tandem_prom_candidate=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/${tandem_prom_candidate}") 2>/dev/null; then
-        tandem_prom_port=${tandem_prom_candidate}
-        break
-    fi
-done
-if [[ -z "${tandem_prom_port}" ]]; then
-    echo "no free port for Prometheus" >&2
-    return 1
-fi
+tandem_prom_port=$(tandem_free_port) || return 1
 
 prometheus --config.file="${tandem_prom_dir}/prometheus.yml" \
     --storage.tsdb.path="${tandem_prom_dir}/data" \
@@ -53,20 +44,8 @@ prometheus --config.file="${tandem_prom_dir}/prometheus.yml" \
 tandem_prom_pid=$!
 SERVICE_PIDS+=("${tandem_prom_pid}")
 
-tandem_prom_deadline=$((SECONDS + 60))
-until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${tandem_prom_port}/-/ready" 2>/dev/null; do
-    if ! kill -0 "${tandem_prom_pid}" 2>/dev/null; then
-        tail -n 30 "${tandem_prom_dir}/prometheus.log" >&2
-        echo "Prometheus exited before it was ready" >&2
-        return 1
-    fi
-    if ((SECONDS > tandem_prom_deadline)); then
-        tail -n 30 "${tandem_prom_dir}/prometheus.log" >&2
-        echo "Prometheus was not ready within 60 s" >&2
-        return 1
-    fi
-    sleep 0.2
-done
+tandem_await_ready Prometheus "${tandem_prom_pid}" 60 "${tandem_prom_dir}/prometheus.log" \
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${tandem_prom_port}/-/ready" || return 1
 
 export TANDEM_IT_PROMETHEUS_URL="http://127.0.0.1:${tandem_prom_port}"
 export TANDEM_IT_PROMETHEUS_TARGETS="${tandem_prom_dir}/targets"

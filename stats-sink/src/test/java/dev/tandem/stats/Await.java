@@ -1,8 +1,12 @@
 package dev.tandem.stats;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -27,5 +31,34 @@ public final class Await {
             }
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * Waits until the books of {@code pipeline}'s sink {@code sink} satisfy {@code condition}
+     * (each poll tests one snapshot); fails with the last books seen. Returns how long it took.
+     */
+    public static Duration books(StatsPipeline pipeline, String sink, Duration timeout, Predicate<SinkStats> condition) {
+        return until(timeout, () -> condition.test(pipeline.sinkStats(sink)), () -> pipeline.sinkStats(sink).toString());
+    }
+
+    /**
+     * {@code read.call()}, for a condition or a message that asks a server (the lambdas of
+     * {@link #until} cannot throw checked exceptions): an {@link IOException} is rethrown as an
+     * {@link UncheckedIOException}, an {@link InterruptedException} as an {@link IllegalStateException}
+     * with the interrupt flag set again, any other checked exception as an {@link IllegalStateException}.
+     */
+    public static <T> T unchecked(Callable<T> read) {
+        try {
+            return read.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baseline: the echo server a user writes without Tandem. One thread per connection reads a
@@ -12,19 +11,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * deadlines, no stats. Its side of a connection has fully closed once that thread has closed the
  * socket, the last thing it does.
  */
-final class BareEchoServer extends ChurnServer {
-    private final ThreadFactory threads;
-    private final AtomicLong finished = new AtomicLong();
-    private final AtomicLong liveThreads = new AtomicLong();
-
+final class BareEchoServer extends BareServer {
     BareEchoServer(CloseClock clock, ThreadFactory threads) throws IOException {
-        super(clock);
-        this.threads = threads;
+        super(clock, threads);
     }
 
     @Override
     void serve(Socket s, long key) {
-        liveThreads.incrementAndGet();
+        threadsStarting(1);
         Thread t = threads.newThread(() -> echo(s, key));
         t.start();
     }
@@ -41,25 +35,8 @@ final class BareEchoServer extends ChurnServer {
         } catch (IOException e) {
             // the peer went away: a disconnect like any other
         } finally {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closed anyway
-            }
-            finished.incrementAndGet();
-            liveThreads.decrementAndGet();
-            clock.server(key, System.nanoTime());
+            Loopback.closeQuietly(s);
+            lastThreadDone(key);
         }
-    }
-
-    /** Counted by the threads themselves (so virtual threads are counted too). */
-    @Override
-    public long liveThreads() {
-        return liveThreads.get();
-    }
-
-    @Override
-    public long believedLive() {
-        return accepted() - finished.get();
     }
 }

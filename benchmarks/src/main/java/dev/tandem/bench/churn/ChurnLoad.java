@@ -141,20 +141,21 @@ final class ChurnLoad {
         } catch (IOException e) {
             return false;
         } finally {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closed anyway
-                }
-            }
+            Loopback.closeQuietly(s);
         }
     }
 
-    /** One way to write the echo server: how to start it for a run. */
-    interface Variant {
-        String name();
+    /** One way to write the echo server: its name in the report, and how to start it for a run. */
+    record Variant(String name, Server server) {
+        /** Starts a fresh server of this variant, reporting its closes to {@code clock}. */
+        EchoTarget start(CloseClock clock) throws Exception {
+            return server.start(clock);
+        }
+    }
 
+    /** How a variant's server is started. */
+    @FunctionalInterface
+    interface Server {
         EchoTarget start(CloseClock clock) throws Exception;
     }
 }

@@ -2,13 +2,11 @@ package dev.tandem.bench.churn;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One echo server under test: an acceptor thread on an ephemeral loopback port hands each accepted
+ * One echo server under test: an {@link Acceptor} on an ephemeral loopback port hands each accepted
  * socket to {@link #serve}. Subclasses are the variants; each reports to the run's
  * {@link CloseClock} when its side of a connection has fully closed, and says what it left open.
  *
@@ -19,17 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * each one, not by trusting the server's own books.
  */
 abstract class ChurnServer implements EchoTarget {
-    private final ServerSocket server;
-    private final Thread acceptor;
+    private final Acceptor acceptor;
     private final ConcurrentLinkedQueue<Socket> sockets = new ConcurrentLinkedQueue<>();
-    private final AtomicLong accepted = new AtomicLong();
     protected final CloseClock clock;
 
     ChurnServer(CloseClock clock) throws IOException {
         this.clock = clock;
-        this.server = new ServerSocket(0, 4096, Loopback.serverAddress());
-        this.acceptor = new Thread(this::acceptLoop, "churn-acceptor");
-        acceptor.setDaemon(true);
+        this.acceptor = new Acceptor("churn-acceptor", this::take);
     }
 
     /** Starts accepting; separate from the constructor so that subclasses are fully built first. */
@@ -40,32 +34,20 @@ abstract class ChurnServer implements EchoTarget {
 
     @Override
     public final InetSocketAddress address() {
-        return new InetSocketAddress(Loopback.serverAddress(), server.getLocalPort());
+        return acceptor.address();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException closed) {
-                return;
-            }
-            accepted.incrementAndGet();
-            sockets.add(s);
-            try {
-                serve(s, Loopback.peerKey(s));
-            } catch (Exception | Error e) { // the variant could not take it (no thread to be had, shut down): close it
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // already gone
-                }
-                if (e instanceof Error) {
-                    throw (Error) e;
-                }
+    private boolean take(Socket s) {
+        sockets.add(s);
+        try {
+            serve(s, Loopback.peerKey(s));
+        } catch (Exception | Error e) { // the variant could not take it (no thread to be had, shut down): close it
+            Loopback.closeQuietly(s);
+            if (e instanceof Error) {
+                throw (Error) e;
             }
         }
+        return true;
     }
 
     /** Serves one accepted connection; {@code key} names its client for the clock. Must not block the acceptor. */
@@ -73,7 +55,7 @@ abstract class ChurnServer implements EchoTarget {
 
     @Override
     public final long accepted() {
-        return accepted.get();
+        return acceptor.accepted();
     }
 
     @Override
@@ -84,11 +66,6 @@ abstract class ChurnServer implements EchoTarget {
     /** Stops accepting; the subclass then ends what it started. */
     @Override
     public void close() throws IOException {
-        server.close();
-        try {
-            acceptor.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acceptor.close();
     }
 }

@@ -9,9 +9,7 @@ import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.StatsSink;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,8 +28,7 @@ import java.util.function.Function;
  * </pre>
  */
 public final class HungBackendBench {
-    static final String USAGE = "usage: HungBackendBench [--quick] [--out DIR] [--connections N] [--rounds R] "
-            + "[--concurrency C] [--queue Q]";
+    static final String USAGE = "usage: HungBackendBench " + ChurnRun.COMMON_OPTIONS + " [--queue Q]";
     static final String HEALTHY = "Tandem, healthy sink";
     static final String HUNG = "Tandem, hung sink";
     static final String THROWING = "Tandem, throwing sink";
@@ -47,79 +44,52 @@ public final class HungBackendBench {
 
     /** Runs B3 as the command line says and writes {@code <out>/b3.md}. */
     static Outcome run(String[] argv, PrintStream log) throws Exception {
-        Args a = new Args(argv, USAGE, new String[] {"--quick"},
-                new String[] {"--out", "--connections", "--rounds", "--concurrency", "--queue"});
-        boolean quick = a.flag("--quick");
-        int connections = a.positive("--connections", quick ? 300 : 2_000);
-        int rounds = a.positive("--rounds", quick ? 1 : 5);
-        int concurrency = a.positive("--concurrency", 16);
-        int queue = a.positive("--queue", 100);
-        Path out = Path.of(a.string("--out", "benchmarks/target/results"));
-
+        ChurnRun run = new ChurnRun(argv, USAGE, 2_000, new String[0], new String[] {"--queue"});
+        int queue = run.args.positive("--queue", 100);
         List<ChurnLoad.Variant> variants = List.of(
                 tandem(HEALTHY, queue, false, BackendSinks::post),
                 tandem(HUNG, queue, true, BackendSinks::post),
                 tandem(THROWING, queue, false, platform -> BackendSinks.throwing()),
                 naive(NAIVE_HEALTHY, queue, false),
                 naive(NAIVE_HUNG, queue, true));
-        Loopback sources = new Loopback(63, 64);
-        long settle = TimeUnit.SECONDS.toNanos(30);
-        long quiet = TimeUnit.SECONDS.toNanos(1); // the naive server with a hung platform waits this long, every run
-        ChurnLoad warmup = new ChurnLoad(Math.max(100, connections / 2), concurrency, sources, settle, quiet);
-        ChurnLoad load = new ChurnLoad(connections, concurrency, sources, settle, quiet);
-        log.printf(Locale.ROOT, "B3 on %s: %d connections per run, %d clients, %d rounds, stats queue %d%n",
-                System.getProperty("java.version"), connections, concurrency, rounds, queue);
-        long t0 = System.nanoTime();
-        Map<String, List<RunResult>> results = Rounds.run(variants, warmup, load, rounds, log);
-        long wall = System.nanoTime() - t0;
-        String md = fragment(results, connections, concurrency, rounds, queue, wall, quick, String.join(" ", argv));
-        return new Outcome(results, md, Results.write(out, "b3", md));
+        Map<String, List<RunResult>> results = run.run("B3", ", stats queue " + queue, variants, new Loopback(63, 64),
+                TimeUnit.SECONDS.toNanos(1), // the naive server with a hung platform waits this long, every run
+                log);
+        String md = fragment(results, run, queue);
+        return new Outcome(results, md, Results.write(run.out, "b3", md));
     }
 
     /** Tandem's echo server reporting to one sink; the platform is started (and hung) per run. */
     static ChurnLoad.Variant tandem(String name, int queue, boolean hang,
                                     Function<java.net.InetSocketAddress, StatsSink> sink) {
-        return new ChurnLoad.Variant() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public EchoTarget start(CloseClock clock) throws Exception {
-                StatsEndpoint platform = new StatsEndpoint();
-                if (hang) {
-                    platform.hang();
-                }
-                StatsPipeline stats = StatsPipeline.builder()
-                        .sink("backend", sink.apply(platform.address()), BackendSinks.options(queue))
-                        .closeTimeout(Duration.ofSeconds(1))
-                        .build();
-                ConnectionManager manager = ConnectionManager.builder().name("b3").stats(stats).build();
-                TandemEchoServer server = new TandemEchoServer(clock, manager);
-                server.start();
-                return new WithBackend(server, stats, platform);
-            }
-        };
+        return new ChurnLoad.Variant(name, clock -> {
+            StatsEndpoint platform = platform(hang);
+            StatsPipeline stats = StatsPipeline.builder()
+                    .sink("backend", sink.apply(platform.address()), BackendSinks.options(queue))
+                    .closeTimeout(Duration.ofSeconds(1))
+                    .build();
+            ConnectionManager manager = ConnectionManager.builder().name("b3").stats(stats).build();
+            TandemEchoServer server = new TandemEchoServer(clock, manager);
+            server.start();
+            return new WithBackend(server, stats, platform);
+        });
     }
 
     /** The leak demo's naive server, its platform healthy or hung from the start. */
     static ChurnLoad.Variant naive(String name, int queue, boolean hang) {
-        return new ChurnLoad.Variant() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new ChurnLoad.Variant(name, clock -> {
+            StatsEndpoint platform = platform(hang);
+            return new WithBackend(new NaiveEchoServer(clock, platform.address(), queue), null, platform);
+        });
+    }
 
-            @Override
-            public EchoTarget start(CloseClock clock) throws Exception {
-                StatsEndpoint platform = new StatsEndpoint();
-                if (hang) {
-                    platform.hang();
-                }
-                return new WithBackend(new NaiveEchoServer(clock, platform.address(), queue), null, platform);
-            }
-        };
+    /** The demo's stats platform, started; hung from the start if {@code hang}. */
+    private static StatsEndpoint platform(boolean hang) throws IOException {
+        StatsEndpoint platform = new StatsEndpoint();
+        if (hang) {
+            platform.hang();
+        }
+        return platform;
     }
 
     /** A server with its stats backend: closing it ends the server, then the pipeline, then the platform. */
@@ -203,16 +173,14 @@ public final class HungBackendBench {
         return sb.append('}').toString();
     }
 
-    private static String fragment(Map<String, List<RunResult>> results, int connections, int concurrency, int rounds,
-                                   int queue, long wallNanos, boolean quick, String argv) {
+    private static String fragment(Map<String, List<RunResult>> results, ChurnRun run, int queue) {
+        int connections = run.connections;
         StringBuilder sb = new StringBuilder("### B3 — closing while the stats backend hangs\n\n");
         sb.append("Method: see [B3](#b3--closing-while-the-stats-backend-hangs) above. Command: `bash benchmarks/run.sh")
-                .append(quick ? " --quick" : "").append("` (part `benchmarks/run.d/30-b3.sh`).\n\n")
-                .append("Machine: ").append(Results.machine()).append(". `HungBackendBench ").append(argv.strip())
-                .append("`: ").append(String.format(Locale.ROOT, "%,d", connections)).append(" connections per run, ")
-                .append(concurrency).append(" clients in flight, stats queue ").append(queue)
-                .append(" for both servers, one warm-up round then ").append(Fmt.plural(rounds, "measured round")).append(", ")
-                .append(Fmt.seconds(wallNanos)).append(" in all. Figures are medians of rounds; ratios are medians of ")
+                .append(run.quick ? " --quick" : "").append("` (part `benchmarks/run.d/30-b3.sh`).\n\n")
+                .append("Machine: ").append(Results.machine()).append(". ")
+                .append(run.size("HungBackendBench", "stats queue " + queue + " for both servers, "))
+                .append(" Figures are medians of rounds; ratios are medians of ")
                 .append("per-round ratios to the same server with a healthy backend. Close latency: from the client's ")
                 .append("`close()` to the server side fully closed.\n\n")
                 .append("| variant | closes/s | close p50 | close p99 | p50 vs healthy | p99 vs healthy "

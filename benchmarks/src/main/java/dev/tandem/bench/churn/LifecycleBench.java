@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  * on JDK 17 and once more on JDK 25).
  */
 public final class LifecycleBench {
-    static final String USAGE = "usage: LifecycleBench [--quick] [--out DIR] [--connections N] [--rounds R] "
-            + "[--concurrency C] [--append]";
+    static final String USAGE = "usage: LifecycleBench " + ChurnRun.COMMON_OPTIONS + " [--append]";
     static final String BARE = "bare, platform threads";
     static final String TANDEM = "Tandem, platform threads";
     static final String TWO = "bare, 2 platform threads";
@@ -42,14 +40,7 @@ public final class LifecycleBench {
 
     /** Runs B2 as the command line says and writes (or extends) {@code <out>/b2.md}. */
     static Outcome run(String[] argv, PrintStream log) throws Exception {
-        Args a = new Args(argv, USAGE, new String[] {"--quick", "--append"},
-                new String[] {"--out", "--connections", "--rounds", "--concurrency"});
-        boolean quick = a.flag("--quick");
-        int connections = a.positive("--connections", quick ? 300 : 5_000);
-        int rounds = a.positive("--rounds", quick ? 1 : 5);
-        int concurrency = a.positive("--concurrency", 16);
-        Path out = Path.of(a.string("--out", "benchmarks/target/results"));
-
+        ChurnRun run = new ChurnRun(argv, USAGE, 5_000, new String[] {"--append"}, new String[0]);
         List<ChurnLoad.Variant> variants = new ArrayList<>();
         variants.add(bare(BARE, false));
         variants.add(tandem(TANDEM, false));
@@ -59,87 +50,48 @@ public final class LifecycleBench {
             variants.add(bare(BARE_VIRTUAL, true));
             variants.add(tandem(TANDEM_VIRTUAL, true));
         }
-        Loopback sources = new Loopback(62, 64);
-        long settle = TimeUnit.SECONDS.toNanos(30);
-        long quiet = TimeUnit.SECONDS.toNanos(5);
-        ChurnLoad warmup = new ChurnLoad(Math.max(100, connections / 2), concurrency, sources, settle, quiet);
-        ChurnLoad load = new ChurnLoad(connections, concurrency, sources, settle, quiet);
-        log.printf(Locale.ROOT, "B2 on %s: %d connections per run, %d clients, %d rounds%n",
-                System.getProperty("java.version"), connections, concurrency, rounds);
-        long t0 = System.nanoTime();
-        Map<String, List<RunResult>> results = Rounds.run(variants, warmup, load, rounds, log);
-        long wall = System.nanoTime() - t0;
+        Map<String, List<RunResult>> results = run.run("B2", "", variants, new Loopback(62, 64),
+                TimeUnit.SECONDS.toNanos(5), log);
 
         StringBuilder md = new StringBuilder();
-        Path file = out.resolve("b2.md");
-        boolean append = a.flag("--append") && Files.isRegularFile(file);
+        Path file = run.out.resolve("b2.md");
+        boolean append = run.args.flag("--append") && Files.isRegularFile(file);
         if (append) {
             md.append(Files.readString(file, StandardCharsets.UTF_8).stripTrailing()).append("\n\n");
         } else {
             md.append("### B2 — lifecycle overhead over loopback\n\n")
                     .append("Method: see [B2](#b2--lifecycle-overhead-over-loopback) above. Command: `bash benchmarks/run.sh")
-                    .append(quick ? " --quick" : "").append("` (part `benchmarks/run.d/20-b2.sh`).\n\n");
+                    .append(run.quick ? " --quick" : "").append("` (part `benchmarks/run.d/20-b2.sh`).\n\n");
         }
-        md.append(table(results, connections, concurrency, rounds, wall, virtual, String.join(" ", argv))).append('\n');
-        return new Outcome(results, md.toString(), Results.write(out, "b2", md.toString()));
+        md.append(table(results, run, virtual)).append('\n');
+        return new Outcome(results, md.toString(), Results.write(run.out, "b2", md.toString()));
     }
 
     static ChurnLoad.Variant bare(String name, boolean virtual) {
-        return new ChurnLoad.Variant() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public EchoTarget start(CloseClock clock) throws Exception {
-                return new BareEchoServer(clock, virtual ? Threads.virtual("bare-conn-") : Threads.platform("bare-conn-"))
-                        .start();
-            }
-        };
+        return new ChurnLoad.Variant(name, clock -> new BareEchoServer(clock,
+                virtual ? Threads.virtual("bare-conn-") : Threads.platform("bare-conn-")).start());
     }
 
     static ChurnLoad.Variant twoThreads(String name) {
-        return new ChurnLoad.Variant() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public EchoTarget start(CloseClock clock) throws Exception {
-                return new TwoThreadEchoServer(clock, Threads.platform("bare2-")).start();
-            }
-        };
+        return new ChurnLoad.Variant(name, clock -> new TwoThreadEchoServer(clock, Threads.platform("bare2-")).start());
     }
 
     static ChurnLoad.Variant tandem(String name, boolean virtual) {
-        return new ChurnLoad.Variant() {
-            @Override
-            public String name() {
-                return name;
+        return new ChurnLoad.Variant(name, clock -> {
+            ConnectionManager.Builder b = ConnectionManager.builder().name("b2");
+            if (virtual) {
+                b.virtualThreads();
             }
-
-            @Override
-            public EchoTarget start(CloseClock clock) throws Exception {
-                ConnectionManager.Builder b = ConnectionManager.builder().name("b2");
-                if (virtual) {
-                    b.virtualThreads();
-                }
-                return new TandemEchoServer(clock, b.build()).start();
-            }
-        };
+            return new TandemEchoServer(clock, b.build()).start();
+        });
     }
 
-    private static String table(Map<String, List<RunResult>> results, int connections, int concurrency, int rounds,
-                                long wallNanos, boolean virtual, String argv) {
+    private static String table(Map<String, List<RunResult>> results, ChurnRun run, boolean virtual) {
         StringBuilder sb = new StringBuilder();
         sb.append("#### ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(", all variants in one JVM\n\n")
-                .append("Machine: ").append(Results.machine()).append(". This JVM: `LifecycleBench ").append(argv.strip())
-                .append("`: ").append(String.format(Locale.ROOT, "%,d", connections)).append(" connections per run, ")
-                .append(concurrency).append(" clients in flight, one warm-up round then ")
-                .append(Fmt.plural(rounds, "measured round")).append(", ").append(Fmt.seconds(wallNanos)).append(" in all. Figures are medians of rounds; ")
+                .append("Machine: ").append(Results.machine()).append(". This JVM: ").append(run.size("LifecycleBench", ""))
+                .append(" Figures are medians of rounds; ")
                 .append("ratios are medians of per-round ratios to the bare server on the same kind of thread.\n\n")
                 .append("| variant | connections/s (min–max) | vs bare | connect-to-closed p50 | p99 | p50 vs bare "
                         + "| p99 vs bare | CPU per connection | failed | left open |\n")

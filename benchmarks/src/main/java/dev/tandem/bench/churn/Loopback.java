@@ -59,6 +59,17 @@ public final class Loopback {
         return s;
     }
 
+    /** Closes {@code s} (which may be null), ignoring an {@code IOException}: the socket is closed either way. */
+    public static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }
+    }
+
     /** The (address, port) of one end of a connection as one number: IPv4 address bits, then the port. */
     public static long key(InetAddress address, int port) {
         if (!(address instanceof Inet4Address)) {

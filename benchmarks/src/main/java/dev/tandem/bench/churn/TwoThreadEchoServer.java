@@ -6,7 +6,6 @@ import java.net.Socket;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A second baseline, to tell Tandem's thread model from its bookkeeping: the bare server with
@@ -15,22 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes the socket, tells the writer to quit and waits for it; its side of the connection has
  * fully closed when both threads are done, as for a Tandem pair.
  */
-final class TwoThreadEchoServer extends ChurnServer {
+final class TwoThreadEchoServer extends BareServer {
     private static final byte[] QUIT = new byte[0]; // identity, not contents
 
-    private final ThreadFactory threads;
-    private final AtomicLong finished = new AtomicLong();
-    private final AtomicLong liveThreads = new AtomicLong();
-
     TwoThreadEchoServer(CloseClock clock, ThreadFactory threads) throws IOException {
-        super(clock);
-        this.threads = threads;
+        super(clock, threads);
     }
 
     @Override
     void serve(Socket s, long key) {
         BlockingQueue<byte[]> outbound = new ArrayBlockingQueue<>(16);
-        liveThreads.addAndGet(2);
+        threadsStarting(2);
         Thread writer = threads.newThread(() -> write(s, outbound));
         Thread reader = threads.newThread(() -> read(s, key, outbound, writer));
         writer.start();
@@ -47,11 +41,7 @@ final class TwoThreadEchoServer extends ChurnServer {
         } catch (IOException | InterruptedException e) {
             // a disconnect like any other
         } finally {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closed anyway
-            }
+            Loopback.closeQuietly(s);
             outbound.clear();
             outbound.offer(QUIT);
             try {
@@ -59,9 +49,7 @@ final class TwoThreadEchoServer extends ChurnServer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            finished.incrementAndGet();
-            liveThreads.decrementAndGet();
-            clock.server(key, System.nanoTime());
+            lastThreadDone(key);
         }
     }
 
@@ -76,17 +64,7 @@ final class TwoThreadEchoServer extends ChurnServer {
         } catch (IOException | InterruptedException e) {
             // the socket went away
         } finally {
-            liveThreads.decrementAndGet();
+            threadDone();
         }
-    }
-
-    @Override
-    public long liveThreads() {
-        return liveThreads.get();
-    }
-
-    @Override
-    public long believedLive() {
-        return accepted() - finished.get();
     }
 }

@@ -127,24 +127,14 @@ final class SoakClients {
                 failureSamples.add(kind + " " + id + ": " + e);
             }
             if (connected) { // the server has (or will have) a pair: close ours, then wait for its side
-                closeQuietly(s);
+                Loopback.closeQuietly(s);
                 awaitQuietly(closed, kind);
             }
         } finally {
             if (key != 0) {
                 server.forget(key, closed);
             }
-            closeQuietly(s);
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closed anyway
-            }
+            Loopback.closeQuietly(s);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tandem.bench.soak;
 
+import dev.tandem.bench.churn.Acceptor;
 import dev.tandem.bench.churn.LineReader;
 import dev.tandem.bench.churn.Loopback;
 import dev.tandem.core.CloseInfo;
@@ -11,7 +12,6 @@ import dev.tandem.core.Writer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,9 +61,7 @@ final class SoakServer implements AutoCloseable {
     }
 
     private final ConnectionManager manager;
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final AtomicLong accepted = new AtomicLong();
+    private final Acceptor acceptor;
     private final AtomicLong strangers = new AtomicLong();
     private final AtomicLong openAtClose = new AtomicLong();
     private final AtomicLong stuckAtClose = new AtomicLong();
@@ -74,37 +72,27 @@ final class SoakServer implements AutoCloseable {
 
     SoakServer(ConnectionManager manager) throws IOException {
         this.manager = manager;
-        this.server = new ServerSocket(0, 4096, java.net.InetAddress.getLoopbackAddress());
-        this.acceptor = new Thread(this::acceptLoop, "soak-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.acceptor = new Acceptor("soak-acceptor", this::take).start();
     }
 
     InetSocketAddress address() {
-        return new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+        return acceptor.address();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException closed) {
-                return;
-            }
-            accepted.incrementAndGet();
-            CompletableFuture<CloseReason> expected = closes.get(Loopback.peerKey(s));
-            if (expected == null) { // no client announced it: a stranger on the port; still closed, still counted
-                strangers.incrementAndGet();
-                expected = new CompletableFuture<>();
-            }
-            Conn c = new Conn(s, expected);
-            try {
-                ConnectionPair<byte[]> pair = manager.open(s, ctx -> read(ctx, c), WRITER);
-                pair.closeFuture().whenComplete((info, never) -> closed(c, info));
-            } catch (IllegalStateException shutDown) { // the manager closed the socket
-                return;
-            }
+    /** On the acceptor thread: finds the client's future and opens the pair; stops accepting once the manager is shut down. */
+    private boolean take(Socket s) {
+        CompletableFuture<CloseReason> expected = closes.get(Loopback.peerKey(s));
+        if (expected == null) { // no client announced it: a stranger on the port; still closed, still counted
+            strangers.incrementAndGet();
+            expected = new CompletableFuture<>();
+        }
+        Conn c = new Conn(s, expected);
+        try {
+            ConnectionPair<byte[]> pair = manager.open(s, ctx -> read(ctx, c), WRITER);
+            pair.closeFuture().whenComplete((info, never) -> closed(c, info));
+            return true;
+        } catch (IllegalStateException shutDown) { // the manager closed the socket
+            return false;
         }
     }
 
@@ -174,7 +162,7 @@ final class SoakServer implements AutoCloseable {
     }
 
     long accepted() {
-        return accepted.get();
+        return acceptor.accepted();
     }
 
     /** Closes of pairs whose client said what it was. */
@@ -199,11 +187,6 @@ final class SoakServer implements AutoCloseable {
     /** Stops accepting; the manager, its pipeline and the backends are the harness's to end. */
     @Override
     public void close() throws IOException {
-        server.close();
-        try {
-            acceptor.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        acceptor.close();
     }
 }

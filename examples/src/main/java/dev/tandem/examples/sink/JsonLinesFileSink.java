@@ -39,6 +39,9 @@ import java.util.Objects;
  * writes its lines and flushes them to the operating system before it returns, so a reader sees
  * whole batches. If the delivery thread is interrupted during a publish (the pipeline does that
  * when a publish overruns the close deadline) the file channel closes, and later publishes fail.
+ *
+ * <p>Self-contained on purpose: it shows a user's sink written against the public API alone, so
+ * its JSON code is its own rather than Tandem's internal writer behind {@code BodyEncoding.jsonLines()}.
  */
 public final class JsonLinesFileSink implements StatsSink {
     private final Path path;

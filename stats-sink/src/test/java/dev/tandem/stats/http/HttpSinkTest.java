@@ -17,14 +17,12 @@ import dev.tandem.stats.SinkState;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.Tags;
 import dev.tandem.stats.TestThreads;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -56,12 +54,6 @@ class HttpSinkTest {
                 List.of(Measurement.counter("app.opened", Tags.empty(), 10)));
     }
 
-    private static String encoded(BodyEncoding encoding, Batch b) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        encoding.encode(b, out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void postsTheEncodedBatchWithItsHeaders() throws Exception {
         sink = HttpSink.builder(server.uri("/write?db=x")).header("Authorization", "Token s3cret")
@@ -70,7 +62,7 @@ class HttpSinkTest {
         LoopbackHttpServer.Request r = server.requests().get(0);
         assertEquals("POST", r.method);
         assertEquals("/write?db=x", r.uri.toString());
-        assertEquals(encoded(BodyEncoding.jsonLines(), batch()), r.body);
+        assertEquals(Bodies.encode(BodyEncoding.jsonLines(), batch()), r.body);
         assertEquals("application/x-ndjson", r.headers.get("content-type"));
         assertEquals("Token s3cret", r.headers.get("authorization"));
         assertEquals("1", r.headers.get("x-extra"));
@@ -86,7 +78,7 @@ class HttpSinkTest {
         LoopbackHttpServer.Request r = server.requests().get(0);
         assertEquals("gzip", r.headers.get("content-encoding"));
         assertEquals("text/plain; charset=utf-8", r.headers.get("content-type"));
-        assertEquals(encoded(BodyEncoding.influxLineProtocol(), batch()), r.body);
+        assertEquals(Bodies.encode(BodyEncoding.influxLineProtocol(), batch()), r.body);
         assertEquals(0x1f, r.rawBody[0] & 0xff, "gzip magic");
         assertEquals(0x8b, r.rawBody[1] & 0xff, "gzip magic");
     }

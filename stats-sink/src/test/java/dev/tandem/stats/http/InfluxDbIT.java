@@ -10,6 +10,8 @@ import dev.tandem.stats.Counter;
 import dev.tandem.stats.DropReason;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.ItEnvironment;
+import dev.tandem.stats.ItResources;
+import dev.tandem.stats.Producers;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.SinkState;
 import dev.tandem.stats.SinkStats;
@@ -18,7 +20,6 @@ import dev.tandem.stats.Tags;
 import dev.tandem.stats.TestThreads;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -32,16 +33,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,22 +49,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class InfluxDbIT {
-    private final List<StatsPipeline> pipelines = new ArrayList<>();
-    private final List<InfluxServer> servers = new ArrayList<>();
+    @RegisterExtension
+    final ItResources resources = new ItResources();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (StatsPipeline p : pipelines) {
-            p.close(Duration.ofSeconds(5));
-        }
-        for (InfluxServer s : servers) {
-            s.close();
-        }
-        TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(10));
-    }
 
     static String newDatabase(InfluxClient client) throws IOException, InterruptedException {
         String db = "tandem_it_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
@@ -80,26 +66,20 @@ class InfluxDbIT {
     }
 
     private InfluxServer own() throws IOException {
-        InfluxServer s = InfluxServer.start(dir);
-        servers.add(s);
-        return s;
+        return resources.server(InfluxServer.start(dir));
+    }
+
+    /** A sink writing the line protocol into {@code db}. */
+    private static HttpSink.Builder lineProtocol(InfluxClient influx, String db) {
+        return HttpSink.builder(influx.write(db)).encoding(BodyEncoding.influxLineProtocol());
     }
 
     private StatsPipeline pipeline(SinkOptions options, String name, HttpSink sink) {
-        StatsPipeline p = StatsPipeline.builder().sink(name, sink, options).build();
-        pipelines.add(p);
-        return p;
+        return resources.pipeline(StatsPipeline.builder().sink(name, sink, options).build());
     }
 
     private static long number(InfluxClient c, String db, String q) {
-        try {
-            return c.number(db, q);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Await.unchecked(() -> c.number(db, q));
     }
 
     @Test
@@ -107,38 +87,24 @@ class InfluxDbIT {
         InfluxClient influx = shared();
         String plainDb = newDatabase(influx);
         String gzipDb = newDatabase(influx);
-        HttpSink plain = HttpSink.builder(influx.write(plainDb)).encoding(BodyEncoding.influxLineProtocol()).build();
-        HttpSink gzip = HttpSink.builder(influx.write(gzipDb)).encoding(BodyEncoding.influxLineProtocol())
-                .gzip(true).build();
+        HttpSink plain = lineProtocol(influx, plainDb).build();
+        HttpSink gzip = lineProtocol(influx, gzipDb).gzip(true).build();
         SinkOptions options = SinkOptions.builder().queueCapacity(16_384).batchSize(1_000)
                 .linger(Duration.ofMillis(20)).metricsInterval(Duration.ofMillis(50)).build();
-        StatsPipeline p = StatsPipeline.builder().sink("plain", plain, options).sink("gzip", gzip, options).build();
-        pipelines.add(p);
+        StatsPipeline p = resources.pipeline(
+                StatsPipeline.builder().sink("plain", plain, options).sink("gzip", gzip, options).build());
         Counter requests = p.counter("it.requests", Tags.of("route", "home"));
         EventType request = p.eventType("it.request", "seq", "duration_ms");
         AtomicLong seq = new AtomicLong();
         int threads = 4;
         int each = 2_000;
-        CountDownLatch start = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(threads);
-        for (int t = 0; t < threads; t++) {
+        Producers.together(threads, t -> {
             Tags tags = Tags.of("thread", "t" + t, "route", "a b,c=d");
-            new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < each; i++) {
-                        requests.increment();
-                        request.record(tags, seq.incrementAndGet(), i);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            }, "producer-" + t).start();
-        }
-        start.countDown();
-        assertTrue(done.await(60, TimeUnit.SECONDS), "producers finished");
+            for (int i = 0; i < each; i++) {
+                requests.increment();
+                request.record(tags, seq.incrementAndGet(), i);
+            }
+        });
         assertTrue(p.close(Duration.ofSeconds(20)), "closed cleanly");
         int n = threads * each;
         for (String sink : List.of("plain", "gzip")) {
@@ -168,7 +134,7 @@ class InfluxDbIT {
     void awkwardTagsAndNamesRoundTripThroughTheLineProtocol() throws Exception {
         InfluxClient influx = shared();
         String db = newDatabase(influx);
-        HttpSink sink = HttpSink.builder(influx.write(db)).encoding(BodyEncoding.influxLineProtocol()).build();
+        HttpSink sink = lineProtocol(influx, db).build();
         Map<String, String> awkward = new TreeMap<>(Map.of("space", "a b", "equals", "k=v", "comma", "x,y",
                 "quote", "\"q'", "unicode", "é✓", "colon|pipe", "a:b|c", "backslash", "c:\\dir", "eq=key", "v"));
         List<String> kv = new ArrayList<>();
@@ -225,8 +191,7 @@ class InfluxDbIT {
             for (int i = 1; i <= 1000; i++) {
                 ev.record(Tags.empty(), i);
             }
-            Await.until(Duration.ofSeconds(20), () -> p.sinkStats("influx").delivered() == 1000,
-                    () -> p.sinkStats("influx").toString());
+            Await.books(p, "influx", Duration.ofSeconds(20), s -> s.delivered() == 1000);
             assertTrue(p.close(Duration.ofSeconds(10)));
             SinkStats st = p.sinkStats("influx");
             assertEquals(3, st.failures(), st.toString());
@@ -243,50 +208,35 @@ class InfluxDbIT {
     void aKilledServerMakesTheSinkBackOffAndAfterTheRestartItHoldsExactlyWhatWasDelivered() throws Exception {
         InfluxServer influx = own();
         String db = newDatabase(influx.client);
-        HttpSink sink = HttpSink.builder(influx.client.write(db)).encoding(BodyEncoding.influxLineProtocol())
-                .connectTimeout(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(2)).build();
+        HttpSink sink = lineProtocol(influx.client, db).connectTimeout(Duration.ofMillis(500)).requestTimeout(Duration.ofSeconds(2)).build();
         StatsPipeline p = pipeline(SinkOptions.builder().queueCapacity(4096).batchSize(256)
                 .linger(Duration.ofMillis(10)).metricsInterval(Duration.ofMillis(10))
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(200)).maxRetries(1_000).build(), "influx", sink);
         Counter c = p.counter("it.count");
         EventType ev = p.eventType("it.event", "seq");
         AtomicLong seq = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        int producers = 2;
-        CountDownLatch stopped = new CountDownLatch(producers);
-        for (int t = 0; t < producers; t++) {
-            new Thread(() -> {
-                while (!stop.get()) {
-                    c.increment();
-                    ev.record(Tags.empty(), seq.incrementAndGet());
-                    LockSupport.parkNanos(100_000);
-                }
-                stopped.countDown();
-            }, "producer-" + t).start();
-        }
-        try {
+        try (Producers producers = Producers.steady(2, () -> {
+            c.increment();
+            ev.record(Tags.empty(), seq.incrementAndGet());
+        })) {
             Await.until(Duration.ofSeconds(10), () -> number(influx.client, db, "SELECT COUNT(\"seq\") FROM \"it.event\"") > 0,
                     () -> "no point yet");
             influx.kill();
             long killedAt = System.nanoTime();
-            Duration toBackoff = Await.until(Duration.ofSeconds(10),
-                    () -> p.sinkStats("influx").state() == SinkState.BACKOFF, () -> p.sinkStats("influx").toString());
-            Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").dropped(DropReason.BACKOFF) > 0
-                    && p.sinkStats("influx").failures() >= 3, () -> p.sinkStats("influx").toString());
+            Duration toBackoff = Await.books(p, "influx", Duration.ofSeconds(10), s -> s.state() == SinkState.BACKOFF);
+            Await.books(p, "influx", Duration.ofSeconds(10),
+                    s -> s.dropped(DropReason.BACKOFF) > 0 && s.failures() >= 3);
             SinkStats down = p.sinkStats("influx");
             assertInstanceOf(ConnectException.class, down.lastError().getCause(), down.toString());
             long duringOutage = seq.get();
 
             Duration ready = influx.restart();
             long restartedAt = System.nanoTime();
-            Duration toRunning = Await.until(Duration.ofSeconds(10),
-                    () -> p.sinkStats("influx").state() == SinkState.RUNNING
-                            && p.sinkStats("influx").publishes() > down.publishes(),
-                    () -> p.sinkStats("influx").toString());
+            Duration toRunning = Await.books(p, "influx", Duration.ofSeconds(10),
+                    s -> s.state() == SinkState.RUNNING && s.publishes() > down.publishes());
             assertTrue(seq.get() > duringOutage, "the producers kept recording throughout: they never wait");
 
-            stop.set(true);
-            assertTrue(stopped.await(10, TimeUnit.SECONDS), "producers stopped");
+            producers.stop();
             assertTrue(p.close(Duration.ofSeconds(10)), "closed cleanly");
             SinkStats end = p.sinkStats("influx");
             assertEquals(end.recorded(), end.delivered() + end.droppedTotal(), end.toString());
@@ -299,9 +249,6 @@ class InfluxDbIT {
                             + "restart; sink RUNNING %d ms after that; outage %d ms; books %s%n",
                     toBackoff.toMillis(), ready.toMillis(), toRunning.toMillis(),
                     (restartedAt - killedAt) / 1_000_000, end);
-        } finally {
-            stop.set(true);
-            stopped.await(10, TimeUnit.SECONDS);
         }
     }
 
@@ -309,30 +256,27 @@ class InfluxDbIT {
     void aFrozenServerMakesTheSinkStalledThenTheRequestTimeoutMakesItBackOff() throws Exception {
         InfluxServer influx = own();
         String db = newDatabase(influx.client);
-        HttpSink sink = HttpSink.builder(influx.client.write(db)).encoding(BodyEncoding.influxLineProtocol())
-                .requestTimeout(Duration.ofSeconds(1)).build();
+        HttpSink sink = lineProtocol(influx.client, db).requestTimeout(Duration.ofSeconds(1)).build();
         StatsPipeline p = pipeline(SinkOptions.builder().linger(Duration.ofMillis(10))
                 .metricsInterval(Duration.ofMillis(10)).publishTimeout(Duration.ofMillis(250))
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).maxRetries(1_000).build(), "influx", sink);
         EventType ev = p.eventType("it.event", "seq");
         AtomicLong seq = new AtomicLong();
         ev.record(Tags.empty(), seq.incrementAndGet());
-        Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").delivered() == 1, () -> p.sinkStats("influx").toString());
+        Await.books(p, "influx", Duration.ofSeconds(10), s -> s.delivered() == 1);
 
         influx.freeze();
         ev.record(Tags.empty(), seq.incrementAndGet());
-        Duration toStalled = Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").state() == SinkState.STALLED,
-                () -> p.sinkStats("influx").toString());
+        Duration toStalled = Await.books(p, "influx", Duration.ofSeconds(10), s -> s.state() == SinkState.STALLED);
         ev.record(Tags.empty(), seq.incrementAndGet());
         assertEquals(1, p.sinkStats("influx").dropped(DropReason.STALLED), p.sinkStats("influx").toString());
-        Duration toBackoff = Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").state() == SinkState.BACKOFF,
-                () -> p.sinkStats("influx").toString());
+        Duration toBackoff = Await.books(p, "influx", Duration.ofSeconds(10), s -> s.state() == SinkState.BACKOFF);
         assertInstanceOf(HttpTimeoutException.class, p.sinkStats("influx").lastError(),
                 String.valueOf(p.sinkStats("influx").lastError()));
 
         influx.thaw();
-        Duration toRunning = Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").state() == SinkState.RUNNING
-                && p.sinkStats("influx").delivered() == 2, () -> p.sinkStats("influx").toString());
+        Duration toRunning = Await.books(p, "influx", Duration.ofSeconds(10),
+                s -> s.state() == SinkState.RUNNING && s.delivered() == 2);
         assertTrue(p.close(Duration.ofSeconds(10)));
         SinkStats end = p.sinkStats("influx");
         assertEquals(2, end.delivered(), end.toString());
@@ -346,15 +290,13 @@ class InfluxDbIT {
     void theCloseDeadlineEndsARequestToAFrozenServer() throws Exception {
         InfluxServer influx = own();
         String db = newDatabase(influx.client);
-        HttpSink sink = HttpSink.builder(influx.client.write(db)).encoding(BodyEncoding.influxLineProtocol())
-                .requestTimeout(Duration.ofSeconds(60)).build();
+        HttpSink sink = lineProtocol(influx.client, db).requestTimeout(Duration.ofSeconds(60)).build();
         StatsPipeline p = pipeline(SinkOptions.builder().linger(Duration.ofMillis(10))
                 .publishTimeout(Duration.ofSeconds(30)).build(), "influx", sink);
         EventType ev = p.eventType("it.event", "seq");
         influx.freeze();
         ev.record(Tags.empty(), 1);
-        Await.until(Duration.ofSeconds(10), () -> p.sinkStats("influx").inFlight() == 1 && p.sinkStats("influx").queued() == 0,
-                () -> p.sinkStats("influx").toString());
+        Await.books(p, "influx", Duration.ofSeconds(10), s -> s.inFlight() == 1 && s.queued() == 0);
         long start = System.nanoTime();
         assertFalse(p.close(Duration.ofMillis(300)), "the publish could not finish");
         TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(5));

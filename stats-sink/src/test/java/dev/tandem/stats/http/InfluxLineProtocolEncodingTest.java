@@ -7,21 +7,13 @@ import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.Tags;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The exact line protocol written, escaping and timestamps included. */
 class InfluxLineProtocolEncodingTest {
-    private static String encode(BodyEncoding enc, Batch b) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        enc.encode(b, out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void eventsArePointsAndMetricsHaveAValueField() throws IOException {
         Batch b = Batch.of("s", 1764340000012L,
@@ -43,7 +35,7 @@ class InfluxLineProtocolEncodingTest {
                 + "app.small value=0.25 1764340000012000000\n"
                 + "app.big value=-100000000000000000000 1764340000012000000\n"
                 + "app.zero value=0 1764340000012000000\n",
-                encode(BodyEncoding.influxLineProtocol(), b));
+                Bodies.encode(BodyEncoding.influxLineProtocol(), b));
     }
 
     @Test
@@ -53,7 +45,7 @@ class InfluxLineProtocolEncodingTest {
         Event e = EventType.detached("my meas,ure=ment", "f=1", "time").newEvent(0, awkward, 1, 2);
         assertEquals("my\\ meas\\,ure=ment,backslash=c:\\dir,comma=x\\,y,equals=k\\=v,k\\ y=v,nl=a\\ b,"
                 + "quote=\"q',space=a\\ b,time_=t f\\=1=1i,time_=2i 0\n",
-                encode(BodyEncoding.influxLineProtocol(), Batch.of("s", 0, List.of(e), List.of())));
+                Bodies.encode(BodyEncoding.influxLineProtocol(), Batch.of("s", 0, List.of(e), List.of())));
     }
 
     @Test
@@ -81,11 +73,11 @@ class InfluxLineProtocolEncodingTest {
         }
         BodyEncoding enc = BodyEncoding.influxLineProtocol();
         Batch b1 = Batch.of("s", 0, first, List.of());
-        String once = encode(enc, b1);
+        String once = Bodies.encode(enc, b1);
         assertEquals("e n=0i 7000000\ne n=1i 7000001\ne n=2i 7000002\n", once);
-        assertEquals(once, encode(enc, b1), "a retry of the same batch (same sequence) is the same body");
+        assertEquals(once, Bodies.encode(enc, b1), "a retry of the same batch (same sequence) is the same body");
         // A sink's next batch has the next sequence; Batch.of always says 1, so use another sink name.
         Batch next = Batch.of("t", 0, List.of(t.newEvent(7, Tags.empty(), 9)), List.of());
-        assertEquals("e n=9i 7000003\n", encode(enc, next), "numbering goes on where the last batch ended");
+        assertEquals("e n=9i 7000003\n", Bodies.encode(enc, next), "numbering goes on where the last batch ended");
     }
 }

@@ -8,31 +8,25 @@ import dev.tandem.stats.Counter;
 import dev.tandem.stats.DropReason;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.ItEnvironment;
+import dev.tandem.stats.ItResources;
+import dev.tandem.stats.Producers;
 import dev.tandem.stats.SettableGauge;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.SinkState;
 import dev.tandem.stats.SinkStats;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.Tags;
-import dev.tandem.stats.TestThreads;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.PortUnreachableException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,37 +39,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class StatsdSinkIT {
     private static final String RUN = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-    private final List<StatsPipeline> pipelines = new ArrayList<>();
-    private final List<StatsdDaemon> daemons = new ArrayList<>();
+    @RegisterExtension
+    final ItResources resources = new ItResources();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        for (StatsPipeline p : pipelines) {
-            p.close(Duration.ofSeconds(5));
-        }
-        for (StatsdDaemon d : daemons) {
-            d.close();
-        }
-        TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(10));
-    }
 
     private StatsPipeline pipeline(SinkOptions options, Object... namesAndSinks) {
         StatsPipeline.Builder b = StatsPipeline.builder();
         for (int i = 0; i < namesAndSinks.length; i += 2) {
             b.sink((String) namesAndSinks[i], (StatsdSink) namesAndSinks[i + 1], options);
         }
-        StatsPipeline p = b.build();
-        pipelines.add(p);
-        return p;
+        return resources.pipeline(b.build());
     }
 
     private StatsdDaemon ownDaemon() throws IOException {
-        StatsdDaemon d = StatsdDaemon.start(dir, Duration.ofHours(1));
-        daemons.add(d);
-        return d;
+        return resources.server(StatsdDaemon.start(dir, Duration.ofHours(1)));
     }
 
     private static SinkOptions fast() {
@@ -83,42 +62,12 @@ class StatsdSinkIT {
                 .linger(Duration.ofMillis(20)).metricsInterval(Duration.ofMillis(50)).build();
     }
 
-    /** Runs {@code work(thread index)} on {@code threads} threads started together; waits (bounded) for all. */
-    private static void onThreads(int threads, Consumer<Integer> work) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(threads);
-        for (int t = 0; t < threads; t++) {
-            int index = t;
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    work.accept(index);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    done.countDown();
-                }
-            }, "producer-" + t);
-            th.start();
-        }
-        start.countDown();
-        assertTrue(done.await(60, TimeUnit.SECONDS), "producers finished");
-    }
-
     private static Map<String, Double> gauges(StatsdAdmin admin) {
-        try {
-            return admin.gauges();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Await.unchecked(admin::gauges);
     }
 
     private static Map<String, Double> counters(StatsdAdmin admin) {
-        try {
-            return admin.counters();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Await.unchecked(admin::counters);
     }
 
     @Test
@@ -137,14 +86,14 @@ class StatsdSinkIT {
         temperature.set(-3.5);
         int threads = 4;
         int each = 25_000;
-        onThreads(threads, t -> {
+        Producers.together(threads, t -> {
             for (int i = 0; i < each; i++) {
                 requests.increment();
             }
         });
         // Several publishes, so the daemon sees the negative gauge more than once (a second bare
         // "-3.5|g" would be read as a decrement).
-        Await.until(Duration.ofSeconds(10), () -> p.sinkStats("dog").publishes() >= 3, () -> p.sinkStats("dog").toString());
+        Await.books(p, "dog", Duration.ofSeconds(10), st -> st.publishes() >= 3);
         assertTrue(p.close(Duration.ofSeconds(10)), "closed cleanly");
         long total = (long) threads * each;
         assertEquals(total, requests.count());
@@ -174,14 +123,13 @@ class StatsdSinkIT {
         Tags home = Tags.of("route", "home");
         int threads = 4;
         int each = 500;
-        onThreads(threads, t -> {
+        Producers.together(threads, t -> {
             for (int i = 0; i < each; i++) {
                 request.record(home, i, 100L * t);
             }
         });
         // The flush at close ignores the rate limit: let the paced publishes finish first.
-        Await.until(Duration.ofSeconds(20), () -> p.sinkStats("statsd").delivered() == threads * each,
-                () -> p.sinkStats("statsd").toString());
+        Await.books(p, "statsd", Duration.ofSeconds(20), st -> st.delivered() == threads * each);
         assertTrue(p.close(Duration.ofSeconds(10)), "closed cleanly");
         SinkStats st = p.sinkStats("statsd");
         assertEquals(threads * each, st.recorded(), st.toString());
@@ -208,7 +156,7 @@ class StatsdSinkIT {
         StatsPipeline p = pipeline(SinkOptions.builder().linger(Duration.ofMillis(2))
                 .metricsInterval(Duration.ofMillis(2)).build(), "statsd", sink);
         Counter c = p.counter("it.count");
-        onThreads(4, t -> {
+        Producers.together(4, t -> {
             for (int i = 0; i < 25_000; i++) {
                 c.increment();
                 if (i % 100 == 0) {
@@ -231,33 +179,19 @@ class StatsdSinkIT {
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(100)).maxRetries(1_000).build(), "statsd", sink);
         Counter c = p.counter("it.count");
         EventType ev = p.eventType("it.event", "n");
-        AtomicBoolean stop = new AtomicBoolean();
         AtomicLong recorded = new AtomicLong();
-        int producers = 2;
-        CountDownLatch stopped = new CountDownLatch(producers);
-        for (int t = 0; t < producers; t++) {
-            Thread th = new Thread(() -> {
-                while (!stop.get()) {
-                    c.increment();
-                    ev.record(Tags.empty(), recorded.incrementAndGet());
-                    LockSupport.parkNanos(100_000); // a steady stream, not a CPU burner
-                }
-                stopped.countDown();
-            }, "producer-" + t);
-            th.start();
-        }
-        try {
+        try (Producers producers = Producers.steady(2, () -> {
+            c.increment();
+            ev.record(Tags.empty(), recorded.incrementAndGet());
+        })) {
             String key = "kill.it.count";
             Await.until(Duration.ofSeconds(10), () -> gauges(daemon.admin).containsKey(key), () -> "no " + key);
 
             daemon.kill();
             long killedAt = System.nanoTime();
-            Duration toFailure = Await.until(Duration.ofSeconds(10),
-                    () -> p.sinkStats("statsd").failures() > 0, () -> p.sinkStats("statsd").toString());
-            Await.until(Duration.ofSeconds(10), () -> p.sinkStats("statsd").failures() >= 3,
-                    () -> p.sinkStats("statsd").toString()); // a few backoffs, doubling
-            Await.until(Duration.ofSeconds(10), () -> p.sinkStats("statsd").dropped(DropReason.BACKOFF) > 0,
-                    () -> p.sinkStats("statsd").toString());
+            Duration toFailure = Await.books(p, "statsd", Duration.ofSeconds(10), st -> st.failures() > 0);
+            Await.books(p, "statsd", Duration.ofSeconds(10), st -> st.failures() >= 3); // a few backoffs, doubling
+            Await.books(p, "statsd", Duration.ofSeconds(10), st -> st.dropped(DropReason.BACKOFF) > 0);
             SinkStats down = p.sinkStats("statsd");
             assertTrue(down.lastError().getCause() instanceof PortUnreachableException, down.toString());
             long duringOutage = recorded.get();
@@ -268,8 +202,7 @@ class StatsdSinkIT {
                     () -> "no " + key + " after the restart");
             assertTrue(recorded.get() > duringOutage, "the producers kept recording throughout: they never wait");
 
-            stop.set(true);
-            assertTrue(stopped.await(10, TimeUnit.SECONDS), "producers stopped");
+            producers.stop();
             long total = c.count();
             Await.until(Duration.ofSeconds(10), () -> Double.valueOf(total).equals(gauges(daemon.admin).get(key)),
                     () -> key + " = " + gauges(daemon.admin).get(key) + ", expected " + total);
@@ -285,9 +218,6 @@ class StatsdSinkIT {
                     (restartedAt - killedAt) / 1_000_000, end, sink, sink.packetsSent(),
                     sink.packetsDropped(StatsdSink.PacketDrop.SEND_ERROR),
                     sink.packetsDropped(StatsdSink.PacketDrop.WOULD_BLOCK));
-        } finally {
-            stop.set(true);
-            stopped.await(10, TimeUnit.SECONDS);
         }
     }
 }

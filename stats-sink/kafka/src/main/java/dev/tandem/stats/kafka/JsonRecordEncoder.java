@@ -3,7 +3,7 @@ package dev.tandem.stats.kafka;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
-import dev.tandem.stats.Tags;
+import dev.tandem.stats.internal.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,6 +16,10 @@ import java.util.List;
  */
 enum JsonRecordEncoder implements RecordEncoder {
     INSTANCE;
+
+    /** Backspace and form feed as {@code \b}, {@code \f}; a NaN or infinite gauge as a string. */
+    private static final JsonWriter JSON =
+            new JsonWriter(JsonWriter.ControlEscapes.ALL_SHORT_FORMS, JsonWriter.NonFinite.STRING);
 
     @Override
     public byte[] event(String source, Batch batch, int index) {
@@ -55,15 +59,12 @@ enum JsonRecordEncoder implements RecordEncoder {
                 sb.append(',');
             }
             sb.append("{\"name\":");
-            string(sb, m.name());
+            JSON.string(sb, m.name());
             sb.append(",\"tags\":");
-            tags(sb, m.tags());
-            if (m.kind() == Measurement.Kind.COUNTER) {
-                sb.append(",\"kind\":\"counter\",\"value\":").append(m.longValue());
-            } else {
-                sb.append(",\"kind\":\"gauge\",\"value\":");
-                number(sb, m.value());
-            }
+            JSON.tags(sb, m.tags());
+            sb.append(",\"kind\":\"").append(m.kind() == Measurement.Kind.COUNTER ? "counter" : "gauge")
+                    .append("\",\"value\":");
+            JSON.value(sb, m);
             sb.append('}');
         }
         return bytes(sb.append("]}"));
@@ -71,92 +72,19 @@ enum JsonRecordEncoder implements RecordEncoder {
 
     private static void header(StringBuilder sb, String type, String source, Batch batch) {
         sb.append("{\"type\":\"").append(type).append("\",\"source\":");
-        string(sb, source);
+        JSON.string(sb, source);
         sb.append(",\"sink\":");
-        string(sb, batch.sinkName());
+        JSON.string(sb, batch.sinkName());
         sb.append(",\"batch\":").append(batch.sequence()).append(",\"attempt\":").append(batch.attempt());
     }
 
     private static void eventBody(StringBuilder sb, int index, Event e) {
         sb.append("\"index\":").append(index).append(",\"name\":");
-        string(sb, e.name());
+        JSON.string(sb, e.name());
         sb.append(",\"timestamp\":").append(e.timestampMillis()).append(",\"tags\":");
-        tags(sb, e.tags());
-        sb.append(",\"fields\":{");
-        for (int f = 0; f < e.fieldCount(); f++) {
-            if (f > 0) {
-                sb.append(',');
-            }
-            string(sb, e.fieldName(f));
-            sb.append(':').append(e.field(f));
-        }
-        sb.append('}');
-    }
-
-    private static void tags(StringBuilder sb, Tags tags) {
-        sb.append('{');
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            string(sb, tags.key(i));
-            sb.append(':');
-            string(sb, tags.value(i));
-        }
-        sb.append('}');
-    }
-
-    private static void number(StringBuilder sb, double v) {
-        if (Double.isNaN(v)) {
-            sb.append("\"NaN\"");
-        } else if (Double.isInfinite(v)) {
-            sb.append(v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-        } else {
-            sb.append(v); // Double.toString: "1.5", "1.0E-5": valid JSON numbers
-        }
-    }
-
-    static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                default:
-                    if (c < 0x20 || unpairedSurrogate(s, i)) {
-                        hex(sb, c);
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static boolean unpairedSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        if (Character.isLowSurrogate(c)) {
-            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
-        }
-        return false;
-    }
-
-    private static void hex(StringBuilder sb, char c) {
-        sb.append("\\u");
-        String h = Integer.toHexString(c);
-        for (int pad = h.length(); pad < 4; pad++) {
-            sb.append('0');
-        }
-        sb.append(h);
+        JSON.tags(sb, e.tags());
+        sb.append(",\"fields\":");
+        JSON.fields(sb, e);
     }
 
     private static byte[] bytes(StringBuilder sb) {

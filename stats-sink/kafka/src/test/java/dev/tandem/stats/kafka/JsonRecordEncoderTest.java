@@ -106,6 +106,58 @@ class JsonRecordEncoderTest {
         assertEquals(lone, parse(value).get("tags").get("t").asText());
     }
 
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void writesExactlyTheseBytes() {
+        Event e = type.newEvent(1000, Tags.of("reason", "eof"), 42, -7);
+        Batch b = Batch.of("kafka", 5000, List.of(e, e1), List.of(
+                Measurement.counter("c", Tags.of("k", "v"), Long.MAX_VALUE),
+                Measurement.gauge("g", Tags.empty(), -0.0),
+                Measurement.gauge("h", Tags.empty(), 1e21),
+                Measurement.gauge("i", Tags.empty(), Double.MIN_VALUE),
+                Measurement.gauge("n", Tags.empty(), Double.NaN),
+                Measurement.gauge("p", Tags.empty(), Double.POSITIVE_INFINITY),
+                Measurement.gauge("q", Tags.empty(), Double.NEGATIVE_INFINITY)));
+        assertEquals("{\"type\":\"event\",\"source\":\"s\",\"sink\":\"kafka\",\"batch\":1,\"attempt\":1,"
+                + "\"index\":1,\"name\":\"conn.closed\",\"timestamp\":2000,\"tags\":{},\"fields\":{\"id\":1,\"bytes\":2}}",
+                text(RecordEncoder.json().event("s", b, 1)));
+        assertEquals("{\"type\":\"events\",\"source\":\"s\",\"sink\":\"kafka\",\"batch\":1,\"attempt\":1,"
+                + "\"timestamp\":5000,\"events\":["
+                + "{\"index\":0,\"name\":\"conn.closed\",\"timestamp\":1000,\"tags\":{\"reason\":\"eof\"},\"fields\":{\"id\":42,\"bytes\":-7}},"
+                + "{\"index\":1,\"name\":\"conn.closed\",\"timestamp\":2000,\"tags\":{},\"fields\":{\"id\":1,\"bytes\":2}}]}",
+                text(RecordEncoder.json().events("s", b, 0, 2)));
+        assertEquals("{\"type\":\"metrics\",\"source\":\"s\",\"sink\":\"kafka\",\"batch\":1,\"attempt\":1,"
+                + "\"timestamp\":5000,\"metrics\":["
+                + "{\"name\":\"c\",\"tags\":{\"k\":\"v\"},\"kind\":\"counter\",\"value\":9223372036854775807},"
+                + "{\"name\":\"g\",\"tags\":{},\"kind\":\"gauge\",\"value\":-0.0},"
+                + "{\"name\":\"h\",\"tags\":{},\"kind\":\"gauge\",\"value\":1.0E21},"
+                + "{\"name\":\"i\",\"tags\":{},\"kind\":\"gauge\",\"value\":4.9E-324},"
+                + "{\"name\":\"n\",\"tags\":{},\"kind\":\"gauge\",\"value\":\"NaN\"},"
+                + "{\"name\":\"p\",\"tags\":{},\"kind\":\"gauge\",\"value\":\"Infinity\"},"
+                + "{\"name\":\"q\",\"tags\":{},\"kind\":\"gauge\",\"value\":\"-Infinity\"}]}",
+                text(RecordEncoder.json().metrics("s", b)));
+    }
+
+    @Test
+    void writesBackspaceAndFormFeedAsTwoCharacterEscapesAndOtherControlsAsSix() {
+        StringBuilder awkward = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            awkward.append(c);
+        }
+        awkward.append("\u007f\u2028 \uD83D\uDE00 \uDC00\uD800 \uD800\uD800\uDC00 \uD800\uDC00\uDC00 \uD800");
+        Batch b = Batch.of("k", 0, List.of(), List.of(Measurement.counter("c", Tags.of("t", awkward.toString()), 1)));
+        assertEquals("{\"type\":\"metrics\",\"source\":\"s\",\"sink\":\"k\",\"batch\":1,\"attempt\":1,"
+                + "\"timestamp\":0,\"metrics\":[{\"name\":\"c\",\"tags\":{\"t\":\""
+                + "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f"
+                + "\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f"
+                + "\u007f\u2028 \uD83D\uDE00 \\udc00\\ud800 \\ud800\uD800\uDC00 \uD800\uDC00\\udc00 \\ud800"
+                + "\"},\"kind\":\"counter\",\"value\":1}]}",
+                text(RecordEncoder.json().metrics("s", b)));
+    }
+
     @Test
     void writesAnEmptyBatch() throws Exception {
         Batch empty = Batch.of("k", 7, List.of(), List.of());

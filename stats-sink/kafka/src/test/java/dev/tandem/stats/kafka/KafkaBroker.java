@@ -75,7 +75,8 @@ final class KafkaBroker {
         new SecureRandom().nextBytes(id);
         String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         Process fmt = b.launch("kafka.tools.StorageTool", dir.resolve("format.log"),
-                "format", "-t", clusterId, "-c", dir.resolve("server.properties").toString());
+                // one id in 64 starts with '-', an option to the tool after a separate -t
+                "format", "--cluster-id=" + clusterId, "-c", dir.resolve("server.properties").toString());
         if (!fmt.waitFor(60, TimeUnit.SECONDS)) {
             fmt.destroyForcibly();
             throw new AssertionError("formatting the broker's storage took over 60 s: " + b.tail("format.log"));
