@@ -131,7 +131,9 @@ public final class Soak {
             }
             check(p, "pairs the shutdown had to close", 0, shutdown.closedByShutdown());
             check(p, "stragglers at shutdown", 0, shutdown.stragglers().size());
-            check(p, "open file descriptors after == before", fdsBefore, fdsAfter);
+            // At most, not exactly: a socket of the warm-up that the GC's cleaner closes late can take
+            // one fd away during the run; none may be added.
+            checkAtMost(p, "open file descriptors after <= before", fdsBefore, fdsAfter);
             check(p, "tandem- threads after == before", tandemThreadsBefore.size(), tandemThreadsAfter.size());
             for (SinkStats s : sinks.values()) {
                 check(p, "sink " + s.name() + ": events recorded == pairs closed", c.closedTotal(), s.recorded());
@@ -154,6 +156,12 @@ public final class Soak {
         private static void check(List<String> p, String what, long expected, long got) {
             if (expected != got) {
                 p.add(what + ": expected " + expected + ", got " + got);
+            }
+        }
+
+        private static void checkAtMost(List<String> p, String what, long limit, long got) {
+            if (got > limit) {
+                p.add(what + ": expected at most " + limit + ", got " + got);
             }
         }
     }
@@ -306,11 +314,11 @@ public final class Soak {
         }
     }
 
-    /** Waits (bounded) for the fd count to come back to {@code expected}: sockets closed by ending threads take a moment. */
+    /** Waits (bounded) for the fd count to come back to {@code expected} or below: sockets closed by ending threads take a moment. */
     private static long awaitFds(long expected, long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         long n = openFds();
-        while (n != expected && System.nanoTime() < deadline) {
+        while (n > expected && System.nanoTime() < deadline) {
             Thread.sleep(20); // a bounded poll of /proc: nothing to wait on for a file descriptor
             n = openFds();
         }

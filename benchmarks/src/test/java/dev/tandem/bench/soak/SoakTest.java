@@ -37,7 +37,7 @@ class SoakTest {
         assertEquals(600, r.total(r.served), text);
         assertEquals(600, r.countsAfterClients.opened(), text);
         assertEquals(600, r.countsAfterClients.closedTotal(), text);
-        assertEquals(r.fdsBefore, r.fdsAfter, text);
+        assertTrue(r.fdsAfter <= r.fdsBefore, "no file descriptor added: " + text);
         assertTrue(r.fdsBefore > 0, "fds are counted on this system: " + r.fdsBefore);
         assertEquals(r.tandemThreadsBefore, r.tandemThreadsAfter, text);
         for (PeerKind k : PeerKind.values()) {

@@ -44,6 +44,37 @@ final class KafkaTopics {
                 list.add(new NewTopic(t, partitions, (short) 1));
             }
             admin.createTopics(list).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, List.of(topics), partitions);
+        }
+    }
+
+    /**
+     * Waits (bounded) until the broker itself, not only the controller, knows a leader for every
+     * partition: {@code createTopics} returns once the controller has the topic, and a producer
+     * that races the broker's metadata then meets NOT_LEADER and, idempotent, an out-of-order
+     * sequence on its retry (seen once under load).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics, int partitions) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String last = "";
+        while (true) {
+            try {
+                Map<String, org.apache.kafka.clients.admin.TopicDescription> d =
+                        admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
+                boolean ready = d.size() == topics.size() && d.values().stream().allMatch(t ->
+                        t.partitions().size() == partitions
+                                && t.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+                last = d.toString();
+            } catch (java.util.concurrent.ExecutionException notYet) { // e.g. unknown topic, for a moment
+                last = String.valueOf(notYet.getCause());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no leader for every partition of " + topics + " within 30 s: " + last);
+            }
+            Thread.sleep(20); // polling the broker's metadata under a bounded deadline
         }
     }
 
