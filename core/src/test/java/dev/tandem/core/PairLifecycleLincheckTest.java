@@ -1,8 +1,6 @@
 package dev.tandem.core;
 
-import dev.tandem.stats.Clock;
 import java.io.IOException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -24,79 +22,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 public class PairLifecycleLincheckTest {
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public long nanoTime() {
-            return 1_000_000L;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 1L;
-        }
-    };
-
     private final AtomicInteger resourceCloses = new AtomicInteger();
     private final AtomicInteger pairHookRuns = new AtomicInteger();
-    private final AtomicInteger managerHookRuns = new AtomicInteger();
-    private final AtomicInteger closedReports = new AtomicInteger();
     private final AtomicInteger explicitWins = new AtomicInteger();
-    private final AtomicInteger stuckCount = new AtomicInteger(); // the manager's stuck gauge, as the host keeps it
     private boolean readerDone;
     private boolean writerDone;
 
-    private final PairHost host = new PairHost() {
-        private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
-
-        @Override
-        public Clock clock() {
-            return CLOCK;
-        }
-
-        @Override
-        public ThreadFactory threads() {
-            throw new AssertionError("no threads in this test");
-        }
-
-        @Override
-        public int queueCapacity() {
-            return 4;
-        }
-
-        @Override
-        public OverflowPolicy overflowPolicy() {
-            return OverflowPolicy.CLOSE_PAIR;
-        }
-
-        @Override
-        public CleanupHook[] hooks() {
-            return managerHooks;
-        }
-
-        @Override
-        public void runOffThread(Runnable task) {
-            task.run(); // inline: Lincheck sees every step
-        }
-
-        @Override
-        public void messageDropped() {}
-
-        @Override
-        public void hookFailed(PairImpl<?> pair, Exception failure) {}
-
-        @Override
-        public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
-            stuckCount.incrementAndGet();
-        }
-
-        @Override
-        public void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck) {
-            closedReports.incrementAndGet();
-            if (wasStuck) {
-                stuckCount.decrementAndGet();
-            }
-        }
-    };
+    private final ModelHost host = new ModelHost();
 
     private final PairImpl<String> pair = new PairImpl<>(1, host, resourceCloses::incrementAndGet,
             ctx -> { }, (m, ctx) -> { }, new CleanupHook[] {info -> pairHookRuns.incrementAndGet()});
@@ -128,7 +60,7 @@ public class PairLifecycleLincheckTest {
 
     @Operation(nonParallelGroup = "timer")
     public void timerTick() {
-        pair.checkDeadlines(CLOCK.nanoTime() + 1, 0, 0, 0, Long.MAX_VALUE);
+        pair.checkDeadlines(ModelHost.STILL.nanoTime() + 1, 0, 0, 0, Long.MAX_VALUE);
     }
 
     @Operation
@@ -144,18 +76,18 @@ public class PairLifecycleLincheckTest {
         if (explicitWins.get() == 1) {
             check(pair.reason() == CloseReason.EXPLICIT, "the winning close's reason is kept, not " + pair.reason());
         }
-        check(pairHookRuns.get() <= 1 && managerHookRuns.get() <= 1, "a hook ran twice");
-        check(pairHookRuns.get() == managerHookRuns.get(), "hooks ran as a chain");
-        check(closedReports.get() <= 1, "CLOSED reported " + closedReports + " times");
-        check(stuckCount.get() == (state == PairState.STUCK ? 1 : 0), "stuck count " + stuckCount + " in state " + state);
+        check(pairHookRuns.get() <= 1 && host.managerHookRuns.get() <= 1, "a hook ran twice");
+        check(pairHookRuns.get() == host.managerHookRuns.get(), "hooks ran as a chain");
+        check(host.closedReports.get() <= 1, "CLOSED reported " + host.closedReports + " times");
+        check(host.stuckCount.get() == (state == PairState.STUCK ? 1 : 0), "stuck count " + host.stuckCount + " in state " + state);
         boolean bothExited = readerDone && writerDone;
         if (bothExited) {
             check(state == PairState.CLOSED, "both sides exited but state is " + state);
             check(pairHookRuns.get() == 1, "both sides exited but the hooks ran " + pairHookRuns + " times");
-            check(closedReports.get() == 1, "both sides exited but CLOSED reported " + closedReports + " times");
+            check(host.closedReports.get() == 1, "both sides exited but CLOSED reported " + host.closedReports + " times");
             check(pair.closeFuture().toCompletableFuture().isDone(), "close future completed");
         } else {
-            check(state != PairState.CLOSED && closedReports.get() == 0, "CLOSED before both sides exited");
+            check(state != PairState.CLOSED && host.closedReports.get() == 0, "CLOSED before both sides exited");
         }
     }
 

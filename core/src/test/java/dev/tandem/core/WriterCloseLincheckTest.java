@@ -1,9 +1,7 @@
 package dev.tandem.core;
 
-import dev.tandem.stats.Clock;
 import java.io.IOException;
 import java.lang.reflect.Field;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -25,71 +23,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 public class WriterCloseLincheckTest {
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public long nanoTime() {
-            return 1_000_000L;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 1L;
-        }
-    };
-
     private final AtomicInteger resourceCloses = new AtomicInteger();
-    private final AtomicInteger hookRuns = new AtomicInteger();
-    private final AtomicInteger closedReports = new AtomicInteger();
     private boolean readerDone;
     private boolean writerDone;
 
-    private final PairHost host = new PairHost() {
-        private final CleanupHook[] managerHooks = {info -> hookRuns.incrementAndGet()};
-
-        @Override
-        public Clock clock() {
-            return CLOCK;
-        }
-
-        @Override
-        public ThreadFactory threads() {
-            throw new AssertionError("no threads in this test");
-        }
-
-        @Override
-        public int queueCapacity() {
-            return 4;
-        }
-
-        @Override
-        public OverflowPolicy overflowPolicy() {
-            return OverflowPolicy.CLOSE_PAIR;
-        }
-
-        @Override
-        public CleanupHook[] hooks() {
-            return managerHooks;
-        }
-
-        @Override
-        public void runOffThread(Runnable task) {
-            task.run(); // inline: Lincheck sees every step
-        }
-
-        @Override
-        public void messageDropped() {}
-
-        @Override
-        public void hookFailed(PairImpl<?> pair, Exception failure) {}
-
-        @Override
-        public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {}
-
-        @Override
-        public void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck) {
-            closedReports.incrementAndGet();
-        }
-    };
+    private final ModelHost host = new ModelHost();
 
     private final PairImpl<String> pair = new PairImpl<>(1, host, resourceCloses::incrementAndGet,
             ctx -> { }, (m, ctx) -> { }, new CleanupHook[0]);
@@ -138,7 +76,7 @@ public class WriterCloseLincheckTest {
 
     @Operation(nonParallelGroup = "timer")
     public void timerTick() {
-        pair.checkDeadlines(CLOCK.nanoTime() + 1, 0, 0, 0, Long.MAX_VALUE);
+        pair.checkDeadlines(ModelHost.STILL.nanoTime() + 1, 0, 0, 0, Long.MAX_VALUE);
     }
 
     @Validate
@@ -151,14 +89,14 @@ public class WriterCloseLincheckTest {
             check(resourceCloses.get() == 1, "pair closed and writer gone, but the resource was closed "
                     + resourceCloses + " times");
         }
-        check(hookRuns.get() <= 1, "hooks ran " + hookRuns + " times");
-        check(closedReports.get() <= 1, "CLOSED reported " + closedReports + " times");
+        check(host.managerHookRuns.get() <= 1, "hooks ran " + host.managerHookRuns + " times");
+        check(host.closedReports.get() <= 1, "CLOSED reported " + host.closedReports + " times");
         if (readerDone && writerDone) {
             check(state == PairState.CLOSED, "both sides exited but state is " + state);
-            check(hookRuns.get() == 1, "both sides exited but the hooks ran " + hookRuns + " times");
-            check(closedReports.get() == 1, "both sides exited but CLOSED reported " + closedReports + " times");
+            check(host.managerHookRuns.get() == 1, "both sides exited but the hooks ran " + host.managerHookRuns + " times");
+            check(host.closedReports.get() == 1, "both sides exited but CLOSED reported " + host.closedReports + " times");
         } else {
-            check(state != PairState.CLOSED && closedReports.get() == 0, "CLOSED before both sides exited");
+            check(state != PairState.CLOSED && host.closedReports.get() == 0, "CLOSED before both sides exited");
         }
     }
 

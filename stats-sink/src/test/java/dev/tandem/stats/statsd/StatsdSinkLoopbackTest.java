@@ -67,10 +67,17 @@ class StatsdSinkLoopbackTest {
             SinkStats down = p.sinkStats("statsd");
             assertTrue(down.lastError().getCause() instanceof PortUnreachableException, down.toString());
             assertTrue(sink.packetsDropped(StatsdSink.PacketDrop.SEND_ERROR) > 0, sink.toString());
-            long before = recorded.get();
+            // The producer keeps going while nobody listens: a producer waiting on the sink would stop
+            // advancing and the bounded wait would fail. (Compared to a count read before, not after
+            // the first datagram arrives: that may come before the producer is scheduled again.)
+            long whileDown = recorded.get();
+            Await.until(Duration.ofSeconds(10), () -> recorded.get() > whileDown + 1_000,
+                    () -> "the producer is stuck at " + recorded.get() + " while the sink is down");
             try (UdpReceiver server = new UdpReceiver(port)) {
                 Await.until(Duration.ofSeconds(10), () -> !server.datagrams().isEmpty(), () -> "nothing arrived");
-                assertTrue(recorded.get() > before, "the producer kept recording, it never waited");
+                long whenUp = recorded.get();
+                Await.until(Duration.ofSeconds(10), () -> recorded.get() > whenUp,
+                        () -> "the producer is stuck at " + recorded.get() + " once the server is back");
                 stop.set(true);
                 assertTrue(producerDone.await(10, TimeUnit.SECONDS), "producer stopped");
                 long total = c.count();
