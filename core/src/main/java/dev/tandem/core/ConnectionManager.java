@@ -315,10 +315,12 @@ public final class ConnectionManager {
                 stuck.decrementAndGet();
             }
             CloseReason reason = info.reason();
-            closed[reason.ordinal()].increment();
-            live.decrementAndGet();
+            // The event first, then the counts: whoever sees the pair counted closed also sees its
+            // event accounted at every sink's door (recorded: queued or dropped).
             closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
                     info.bytesOut(), info.messagesIn(), info.messagesOut());
+            closed[reason.ordinal()].increment();
+            live.decrementAndGet();
             synchronized (recentlyClosed) {
                 if (recentlyClosed.size() == recentlyClosedSize) {
                     recentlyClosed.pollFirst();
