@@ -46,13 +46,8 @@ final class EchoClients implements Closeable {
                 assertEquals("echo: hello " + i, in.readLine());
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (manager.counts().closedTotal() < closedBefore + n) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("pairs did not close: " + manager.counts());
-            }
-            Thread.sleep(1); // polling a condition with a bounded deadline, not synchronising
-        }
+        dev.tandem.stats.Await.until(java.time.Duration.ofSeconds(20),
+                () -> manager.counts().closedTotal() >= closedBefore + n, () -> "pairs did not close: " + manager.counts());
     }
 
     @Override

@@ -102,14 +102,8 @@ class KafkaBrokerFailureIT {
         System.out.println("[figure] " + what + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos) + " ms");
     }
 
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + STATE_TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + STATE_TIMEOUT + " waiting for: " + what);
-            }
-            Thread.sleep(10); // polling a condition with a bounded deadline, not synchronising
-        }
+    static void awaitTrue(BooleanSupplier condition, String what) {
+        dev.tandem.stats.Await.until(STATE_TIMEOUT, condition, () -> what);
     }
 
     private static void assertBooksBalance(SinkStats s) {

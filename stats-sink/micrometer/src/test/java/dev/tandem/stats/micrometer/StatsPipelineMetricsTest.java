@@ -69,14 +69,8 @@ class StatsPipelineMetricsTest {
         clock.advance(Duration.ofSeconds(1)); // the default maxSnapshotAge
     }
 
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(1); // polling a condition with a bounded deadline, not synchronising
-        }
+    static void awaitTrue(BooleanSupplier condition, String what) {
+        dev.tandem.stats.Await.until(Duration.ofSeconds(20), condition, () -> what);
     }
 
     @Test
