@@ -11,15 +11,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,11 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionManager {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
 
-    private static final int RUNNING = 0;
-    private static final int SHUTTING_DOWN = 1;
-    private static final int TERMINATED = 2;
+    /** The manager's lifecycle, moved forward only by CAS. */
+    private enum Lifecycle { RUNNING, SHUTTING_DOWN, TERMINATED }
 
     private final String name;
-    private final Clock clock;
+    private final TimeSource clock;
     private final ThreadFactory threads;
     private final int queueCapacity;
     private final OverflowPolicy overflowPolicy;
@@ -71,7 +73,7 @@ public final class ConnectionManager {
 
     private final ConcurrentHashMap<Long, PairImpl<?>> registry = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong();
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final AtomicReference<Lifecycle> state = new AtomicReference<>(Lifecycle.RUNNING);
     private final CompletableFuture<ShutdownReport> terminated = new CompletableFuture<>();
     private final Object drained = new Object();
 
@@ -95,7 +97,6 @@ public final class ConnectionManager {
 
     private final PairHost host = new Host();
     private final Thread timer;
-    private volatile DiagnosticsServer diagnostics;
 
     private ConnectionManager(Builder b) {
         this.name = b.name;
@@ -118,7 +119,7 @@ public final class ConnectionManager {
         this.stuckLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
 
         this.ownsStats = b.stats == null;
-        this.stats = ownsStats ? StatsPipeline.builder().clock(clock).build() : b.stats;
+        this.stats = ownsStats ? StatsPipeline.builder().clock(statsClock(clock)).build() : b.stats;
         this.managerTag = Tags.of("manager", name);
         this.opened = stats.counter("tandem.connections.opened", managerTag);
         for (CloseReason r : CloseReason.values()) {
@@ -135,6 +136,24 @@ public final class ConnectionManager {
 
         this.timer = daemon(this::runTimer);
         timer.setName("tandem-timer-" + name);
+    }
+
+    /** The pipeline the manager owns reads the manager's time. */
+    private static Clock statsClock(TimeSource time) {
+        if (time == TimeSource.system()) {
+            return Clock.system();
+        }
+        return new Clock() {
+            @Override
+            public long nanoTime() {
+                return time.nanoTime();
+            }
+
+            @Override
+            public long currentTimeMillis() {
+                return time.currentTimeMillis();
+            }
+        };
     }
 
     private static Thread daemon(Runnable r) {
@@ -171,7 +190,7 @@ public final class ConnectionManager {
      * @throws IllegalStateException if the manager is shut down (the resource is then closed, so it
      *     cannot leak)
      */
-    public <M> ConnectionPair<M> open(AutoCloseable resource, Reader<M> reader, Writer<M> writer) {
+    public <M> ConnectionPair<M> open(AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer) {
         return this.<M>pair(resource).reader(reader).writer(writer).start();
     }
 
@@ -184,8 +203,8 @@ public final class ConnectionManager {
     public static final class PairBuilder<M> {
         private final ConnectionManager mgr;
         private final AutoCloseable resource;
-        private Reader<M> reader;
-        private Writer<M> writer;
+        private ReadLoop<M> reader;
+        private MessageWriter<M> writer;
         private final List<CleanupHook> hooks = new ArrayList<>(2);
         private boolean started;
 
@@ -194,12 +213,12 @@ public final class ConnectionManager {
             this.resource = resource;
         }
 
-        public PairBuilder<M> reader(Reader<M> reader) {
+        public PairBuilder<M> reader(ReadLoop<M> reader) {
             this.reader = Objects.requireNonNull(reader, "reader");
             return this;
         }
 
-        public PairBuilder<M> writer(Writer<M> writer) {
+        public PairBuilder<M> writer(MessageWriter<M> writer) {
             this.writer = Objects.requireNonNull(writer, "writer");
             return this;
         }
@@ -228,8 +247,8 @@ public final class ConnectionManager {
         }
     }
 
-    private <M> ConnectionPair<M> start(AutoCloseable resource, Reader<M> reader, Writer<M> writer, CleanupHook[] pairHooks) {
-        if (state.get() != RUNNING) {
+    private <M> ConnectionPair<M> start(AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer, CleanupHook[] pairHooks) {
+        if (state.get() != Lifecycle.RUNNING) {
             closeQuietly(resource);
             throw new IllegalStateException("manager '" + name + "' is shut down (expected: open pairs before shutdown)");
         }
@@ -238,7 +257,7 @@ public final class ConnectionManager {
         live.incrementAndGet();
         opened.increment();
         p.start();
-        if (state.get() != RUNNING) { // raced with shutdown, which may have missed it
+        if (state.get() != Lifecycle.RUNNING) { // raced with shutdown, which may have missed it
             p.closeWith(CloseReason.SHUTDOWN, null);
         }
         return p;
@@ -258,7 +277,7 @@ public final class ConnectionManager {
     private final class Host implements PairHost {
 
         @Override
-        public Clock clock() {
+        public TimeSource clock() {
             return clock;
         }
 
@@ -301,7 +320,7 @@ public final class ConnectionManager {
         }
 
         @Override
-        public void hookFailed(PairImpl<?> p, Exception failure) {
+        public void hookFailed(PairImpl<?> p, CleanupHookException failure) {
             hookFailures.increment();
             hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
         }
@@ -327,7 +346,7 @@ public final class ConnectionManager {
                 }
                 recentlyClosed.addLast(info);
             }
-            if (state.get() != RUNNING && registry.isEmpty()) {
+            if (state.get() != Lifecycle.RUNNING && registry.isEmpty()) {
                 synchronized (drained) {
                     drained.notifyAll();
                 }
@@ -339,7 +358,7 @@ public final class ConnectionManager {
     // ================================================================== timer
 
     private void runTimer() {
-        while (!(state.get() == TERMINATED && registry.isEmpty())) {
+        while (!(state.get() == Lifecycle.TERMINATED && registry.isEmpty())) {
             tick(clock.nanoTime());
             LockSupport.parkNanos(this, tickNanos);
         }
@@ -360,11 +379,11 @@ public final class ConnectionManager {
 
     /** Exact counts, read now. */
     public ConnectionCounts counts() {
-        long[] c = new long[closed.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = closed[i].count();
+        Map<CloseReason, Long> byReason = new EnumMap<>(CloseReason.class);
+        for (CloseReason r : CloseReason.values()) {
+            byReason.put(r, closed[r.ordinal()].count());
         }
-        return new ConnectionCounts(opened.count(), live.get(), stuck.get(), c, messagesDropped.count());
+        return new ConnectionCounts(opened.count(), live.get(), stuck.get(), byReason, messagesDropped.count());
     }
 
     /** Snapshots of every live pair (open, closing or stuck), oldest first. */
@@ -405,27 +424,12 @@ public final class ConnectionManager {
     }
 
     /**
-     * Starts the read-only diagnostics endpoint (GET {@code /tandem/pairs}, {@code /tandem/pairs/<id>},
-     * {@code /tandem/closed}, {@code /tandem/counts}, {@code /tandem/threads}) on
-     * {@code 127.0.0.1:port} (0 picks a free port). Stopped by shutdown.
-     *
-     * @throws IllegalStateException if already started or the manager is shut down
+     * Completes once, with the first {@link #shutdown(Duration)}'s report, when that shutdown
+     * returns; never completes exceptionally. Lets code that lives beside the manager (the
+     * diagnostics endpoint, a supervisor) end with it.
      */
-    public DiagnosticsServer startDiagnostics(int port) throws java.io.IOException {
-        return startDiagnostics(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
-    }
-
-    /** As {@link #startDiagnostics(int)}, on an address of your choice (loopback is strongly advised). */
-    public synchronized DiagnosticsServer startDiagnostics(java.net.InetSocketAddress address) throws java.io.IOException {
-        Objects.requireNonNull(address, "address");
-        if (diagnostics != null) {
-            throw new IllegalStateException("diagnostics already started at " + diagnostics.address());
-        }
-        if (state.get() != RUNNING) {
-            throw new IllegalStateException("manager '" + name + "' is shut down");
-        }
-        diagnostics = DiagnosticsServer.start(this, address);
-        return diagnostics;
+    public CompletionStage<ShutdownReport> terminationFuture() {
+        return terminated.minimalCompletionStage();
     }
 
     public String name() {
@@ -438,7 +442,7 @@ public final class ConnectionManager {
     }
 
     public boolean isShutdown() {
-        return state.get() != RUNNING;
+        return state.get() != Lifecycle.RUNNING;
     }
 
     // ================================================================== shutdown
@@ -454,7 +458,7 @@ public final class ConnectionManager {
         long timeoutNanos = Checks.nonNegativeNanos("timeout", timeout);
         long start = System.nanoTime();
         long deadline = Checks.deadline(start, timeoutNanos);
-        if (!state.compareAndSet(RUNNING, SHUTTING_DOWN)) {
+        if (!state.compareAndSet(Lifecycle.RUNNING, Lifecycle.SHUTTING_DOWN)) {
             try {
                 return terminated.get(timeoutNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -491,10 +495,6 @@ public final class ConnectionManager {
         // With stragglers the timer keeps going (their hooks still get deadlines) until the last one
         // reaches CLOSED; see onClosed and runTimer.
         cleanup.shutdown();
-        DiagnosticsServer d = diagnostics;
-        if (d != null) {
-            d.stop();
-        }
         if (ownsStats) {
             stats.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else { // the name may be reused by a later manager on the same pipeline
@@ -506,7 +506,7 @@ public final class ConnectionManager {
             log.warn("Tandem manager '{}' shut down with {} pair(s) not closed: {}", name, stragglers.size(),
                     Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
         }
-        state.set(TERMINATED);
+        state.set(Lifecycle.TERMINATED);
         LockSupport.unpark(timer);
         terminated.complete(report);
         if (interrupted) {
@@ -530,7 +530,7 @@ public final class ConnectionManager {
     public static final class Builder {
         private String name = "default";
         private StatsPipeline stats;
-        private Clock clock = Clock.system();
+        private TimeSource clock = TimeSource.system();
         private ThreadFactory threads;
         private boolean virtual;
         private int queueCapacity = 1024;
@@ -561,9 +561,12 @@ public final class ConnectionManager {
             return this;
         }
 
-        /** The clock for every deadline (default {@link Clock#system()}); tests pass their own. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        /**
+         * The time every deadline is measured in (default {@link TimeSource#system()}); tests pass
+         * their own. A stats pipeline the manager creates for itself reads the same time.
+         */
+        public Builder timeSource(TimeSource timeSource) {
+            this.clock = Objects.requireNonNull(timeSource, "timeSource");
             return this;
         }
 

@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * What a {@link Reader} and {@link Writer} see of their pair: the resource's streams wrapped so that
+ * What a {@link ReadLoop} and {@link MessageWriter} see of their pair: the resource's streams wrapped so that
  * Tandem sees progress (for the idle and write timeouts and the byte counts), and ways to report
  * progress made some other way.
  */

@@ -1,6 +1,5 @@
 package dev.tandem.core;
 
-import dev.tandem.stats.Clock;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -8,7 +7,7 @@ import java.util.concurrent.ThreadFactory;
  * its own (by Lincheck, without a timer thread or a stats pipeline).
  */
 interface PairHost {
-    Clock clock();
+    TimeSource clock();
 
     /** Where reader and writer threads come from. */
     ThreadFactory threads();
@@ -25,7 +24,7 @@ interface PairHost {
 
     void messageDropped();
 
-    void hookFailed(PairImpl<?> pair, Exception failure);
+    void hookFailed(PairImpl<?> pair, CleanupHookException failure);
 
     void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos);
 

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li><b>Threads.</b> The reader thread runs the user's {@link Reader}; the writer thread runs
+ *   <li><b>Threads.</b> The reader thread runs the user's {@link ReadLoop}; the writer thread runs
  *       {@link #writeLoop()}; any thread may call {@link #send}, {@link #close()} and the
  *       {@code mark*} methods; the manager's timer calls {@link #checkDeadlines}; hooks run on a
  *       side thread of this pair, or on a cleanup thread when a hook was cut off or a side is
@@ -133,8 +133,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     final long id;
     private final PairHost mgr;
     private final AutoCloseable resource;
-    private final Reader<M> reader;
-    private final Writer<M> writer;
+    private final ReadLoop<M> reader;
+    private final MessageWriter<M> writer;
     private final long openedNanos;
     private final long openedMillis;
 
@@ -175,7 +175,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
     private InputStream input;   // reader thread only
     private OutputStream output; // writer thread only
 
-    PairImpl(long id, PairHost mgr, AutoCloseable resource, Reader<M> reader, Writer<M> writer,
+    PairImpl(long id, PairHost mgr, AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer,
              CleanupHook[] pairHooks) {
         this.id = id;
         this.mgr = mgr;
@@ -580,8 +580,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
                 return; // cut off and already reported; a cleanup thread runs the rest
             }
             if (thrown != null) {
-                HookFailedException f = new HookFailedException("cleanup hook #" + i + " of pair " + id + " ("
-                        + chain[i].getClass().getName() + ") threw", thrown);
+                CleanupHookException f = CleanupHookException.threw(id, i, chain[i], thrown);
                 addLaterFailure(f);
                 mgr.hookFailed(this, f);
             }
@@ -694,9 +693,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         StackTraceElement[] where = run.thread.getStackTrace();
         run.thread.interrupt(); // the runner waits for this before it leaves the hook
         run.interruptSent = true;
-        HookTimeoutException timeout = new HookTimeoutException("cleanup hook #" + run.index + " of pair " + id
-                + " did not finish within " + Duration.ofNanos(hookNanos) + "; interrupted and abandoned");
-        timeout.setStackTrace(where); // where it hangs
+        CleanupHookException timeout = CleanupHookException.timedOut(id, run.index, Duration.ofNanos(hookNanos), where);
         addLaterFailure(timeout);
         mgr.hookFailed(this, timeout);
         int next = run.index + 1;

@@ -1,145 +1,57 @@
 package dev.tandem.core;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A view of one live pair for diagnostics: state, ages, counts and each side's thread with its
  * stack. Taken field by field while the pair runs, so it is a sketch, not an atomic snapshot.
  * Carries no message contents.
+ *
+ * @param id the pair's id
+ * @param state its state when the snapshot was taken
+ * @param reason the close reason, or {@code null} while OPEN
+ * @param resource the resource's description, e.g. a socket's addresses
+ * @param ageMillis time since the pair opened
+ * @param closingMillis how long ago the close began; 0 while OPEN
+ * @param idleMillis time since input was last seen (through {@link PairContext#input()} or
+ *     {@code markRead})
+ * @param writeStalledMillis how long the write in progress has made no progress; 0 when not writing
+ * @param bytesIn bytes read so far
+ * @param bytesOut bytes written so far
+ * @param messagesIn inbound messages reported so far
+ * @param messagesOut messages written so far
+ * @param queued messages queued and not yet taken by the writer
+ * @param reader the read side
+ * @param writer the write side
  */
-public final class PairSnapshot {
-    private final long id;
-    private final PairState state;
-    private final CloseReason reason;
-    private final String resource;
-    private final long ageMillis;
-    private final long closingMillis;
-    private final long idleMillis;
-    private final long writeStalledMillis;
-    private final long bytesIn;
-    private final long bytesOut;
-    private final long messagesIn;
-    private final long messagesOut;
-    private final int queued;
-    private final Side reader;
-    private final Side writer;
+public record PairSnapshot(long id, PairState state, CloseReason reason, String resource, long ageMillis,
+                           long closingMillis, long idleMillis, long writeStalledMillis, long bytesIn, long bytesOut,
+                           long messagesIn, long messagesOut, int queued, Side reader, Side writer) {
 
-    PairSnapshot(long id, PairState state, CloseReason reason, String resource, long ageMillis, long closingMillis,
-                 long idleMillis,
-                 long writeStalledMillis, long bytesIn, long bytesOut, long messagesIn, long messagesOut, int queued,
-                 Side reader, Side writer) {
-        this.id = id;
-        this.state = state;
-        this.reason = reason;
-        this.resource = resource;
-        this.ageMillis = ageMillis;
-        this.closingMillis = closingMillis;
-        this.idleMillis = idleMillis;
-        this.writeStalledMillis = writeStalledMillis;
-        this.bytesIn = bytesIn;
-        this.bytesOut = bytesOut;
-        this.messagesIn = messagesIn;
-        this.messagesOut = messagesOut;
-        this.queued = queued;
-        this.reader = reader;
-        this.writer = writer;
+    /** Rejects a missing state, resource or side. */
+    public PairSnapshot {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(writer, "writer");
     }
 
-    /** One side of a pair: its thread's name, state and stack (empty once the side has exited). */
-    public static final class Side {
-        private final String threadName;
-        private final boolean alive;
-        private final Thread.State threadState;
-        private final List<StackTraceElement> stack;
-
-        Side(String threadName, boolean alive, Thread.State threadState, List<StackTraceElement> stack) {
-            this.threadName = threadName;
-            this.alive = alive;
-            this.threadState = threadState;
-            this.stack = stack;
+    /**
+     * One side of a pair: its thread's name, state and stack (empty once the side has exited).
+     *
+     * @param threadName the name of the side's thread
+     * @param alive false once the side's loop has returned
+     * @param threadState the thread's state when the snapshot was taken
+     * @param stack the thread's stack, innermost frame first; empty when not alive
+     */
+    public record Side(String threadName, boolean alive, Thread.State threadState, List<StackTraceElement> stack) {
+        /** Copies {@code stack}. */
+        public Side {
+            Objects.requireNonNull(threadName, "threadName");
+            Objects.requireNonNull(threadState, "threadState");
+            stack = List.copyOf(stack);
         }
-
-        public String threadName() {
-            return threadName;
-        }
-
-        /** False once the side's loop has returned. */
-        public boolean alive() {
-            return alive;
-        }
-
-        public Thread.State threadState() {
-            return threadState;
-        }
-
-        public List<StackTraceElement> stack() {
-            return stack;
-        }
-    }
-
-    public long id() {
-        return id;
-    }
-
-    public PairState state() {
-        return state;
-    }
-
-    /** The close reason, or {@code null} while OPEN. */
-    public CloseReason reason() {
-        return reason;
-    }
-
-    /** The resource's description, e.g. a socket's addresses. */
-    public String resource() {
-        return resource;
-    }
-
-    public long ageMillis() {
-        return ageMillis;
-    }
-
-    /** How long ago the close began; 0 while OPEN. */
-    public long closingMillis() {
-        return closingMillis;
-    }
-
-    /** Time since input was last seen (through {@link PairContext#input()} or {@code markRead}). */
-    public long idleMillis() {
-        return idleMillis;
-    }
-
-    /** How long the write in progress has made no progress; 0 when not writing. */
-    public long writeStalledMillis() {
-        return writeStalledMillis;
-    }
-
-    public long bytesIn() {
-        return bytesIn;
-    }
-
-    public long bytesOut() {
-        return bytesOut;
-    }
-
-    public long messagesIn() {
-        return messagesIn;
-    }
-
-    public long messagesOut() {
-        return messagesOut;
-    }
-
-    public int queued() {
-        return queued;
-    }
-
-    public Side reader() {
-        return reader;
-    }
-
-    public Side writer() {
-        return writer;
     }
 
     /** A multi-line description: the per-pair detail view of the dump. */
@@ -164,13 +76,13 @@ public final class PairSnapshot {
     }
 
     private static void appendSide(StringBuilder sb, String label, Side s) {
-        sb.append("\n  ").append(label).append(": ").append(s.threadName);
-        if (!s.alive) {
+        sb.append("\n  ").append(label).append(": ").append(s.threadName());
+        if (!s.alive()) {
             sb.append(" (exited)");
             return;
         }
-        sb.append(' ').append(s.threadState);
-        for (StackTraceElement e : s.stack) {
+        sb.append(' ').append(s.threadState());
+        for (StackTraceElement e : s.stack()) {
             sb.append("\n\t").append(e);
         }
     }

@@ -2,36 +2,27 @@ package dev.tandem.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
-/** What {@link ConnectionManager#shutdown(Duration)} achieved within its deadline (G9). */
-public final class ShutdownReport {
-    private final int closedByShutdown;
-    private final List<PairSnapshot> stragglers;
-    private final Duration took;
+/**
+ * What {@link ConnectionManager#shutdown(Duration)} achieved within its deadline (G9).
+ *
+ * @param closedByShutdown pairs that were open when shutdown began and were closed by it
+ * @param stragglers pairs that had not reached CLOSED by the deadline (STUCK ones among them),
+ *     with their stacks
+ * @param took how long the shutdown took
+ */
+public record ShutdownReport(int closedByShutdown, List<PairSnapshot> stragglers, Duration took) {
 
-    ShutdownReport(int closedByShutdown, List<PairSnapshot> stragglers, Duration took) {
-        this.closedByShutdown = closedByShutdown;
-        this.stragglers = stragglers;
-        this.took = took;
-    }
-
-    /** Pairs that were open when shutdown began and were closed by it. */
-    public int closedByShutdown() {
-        return closedByShutdown;
-    }
-
-    /** Pairs that had not reached CLOSED by the deadline (STUCK ones among them), with their stacks. */
-    public List<PairSnapshot> stragglers() {
-        return stragglers;
+    /** Copies {@code stragglers}. */
+    public ShutdownReport {
+        stragglers = List.copyOf(stragglers);
+        Objects.requireNonNull(took, "took");
     }
 
     /** True if every pair reached CLOSED in time. */
     public boolean clean() {
         return stragglers.isEmpty();
-    }
-
-    public Duration took() {
-        return took;
     }
 
     @Override

@@ -53,7 +53,7 @@ class BadInputTest {
     @Test
     void nullsNameTheParameter() {
         ConnectionManager.Builder b = ConnectionManager.builder();
-        npe("clock", () -> b.clock(null));
+        npe("timeSource", () -> b.timeSource(null));
         npe("stats", () -> b.stats(null));
         npe("policy", () -> b.overflowPolicy(null));
         npe("hook", () -> b.cleanupHook(null));

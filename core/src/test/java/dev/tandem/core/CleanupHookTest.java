@@ -86,8 +86,10 @@ class CleanupHookTest {
         assertEquals(CloseReason.READER_EOF, info.reason());
         assertEquals(List.of("second", "manager"), ran);
         assertEquals(1, info.laterFailures().size(), info.laterFailures().toString());
-        HookFailedException f = assertInstanceOf(HookFailedException.class, info.laterFailures().get(0));
+        CleanupHookException f = assertInstanceOf(CleanupHookException.class, info.laterFailures().get(0));
         assertEquals("hook bug", f.getCause().getMessage());
+        assertFalse(f.timedOut(), "a hook that threw did not time out");
+        assertEquals(0, f.hookIndex(), "the first hook of the chain threw");
     }
 
     @Test
@@ -114,7 +116,9 @@ class CleanupHookTest {
         assertTrue(ran.contains("second on tandem-cleanup-N"), ran.toString());
         assertTrue(ran.contains("first interrupted"), ran.toString());
         assertNotEquals(null, blockedOn[0]);
-        HookTimeoutException t = assertInstanceOf(HookTimeoutException.class, info.laterFailures().get(0));
+        CleanupHookException t = assertInstanceOf(CleanupHookException.class, info.laterFailures().get(0));
+        assertTrue(t.timedOut(), "cut off at its deadline");
+        assertEquals(null, t.getCause(), "a timed-out hook has no cause: its stack is where it hung");
         assertTrue(java.util.Arrays.stream(t.getStackTrace()).anyMatch(e -> e.getClassName().contains("CountDownLatch")),
                 "the timeout carries the stack where the hook was blocked");
         assertEquals(PairState.CLOSED, p.state());

@@ -61,7 +61,7 @@ class DeadlineTest {
     @EnumSource(ThreadMode.class)
     void aWriteThatKeepsMovingIsNotCutOffHoweverLongItTakes(ThreadMode mode) throws Exception {
         TestClock clock = new TestClock();
-        manager = mode.configure(ConnectionManager.builder()).clock(clock).writeTimeout(WRITE_TIMEOUT)
+        manager = mode.configure(ConnectionManager.builder()).timeSource(clock).writeTimeout(WRITE_TIMEOUT)
                 .timerTick(Duration.ofHours(1)).build(); // only the explicit ticks below
         loopback = new Loopback(s -> {
             s.setSendBufferSize(32 * 1024);
@@ -143,7 +143,7 @@ class DeadlineTest {
     @EnumSource(ThreadMode.class)
     void markReadResetsTheIdleTimerOfAResourceThatIsNotASocket(ThreadMode mode) throws Exception {
         TestClock clock = new TestClock();
-        manager = mode.configure(ConnectionManager.builder()).clock(clock).idleTimeout(Duration.ofSeconds(30))
+        manager = mode.configure(ConnectionManager.builder()).timeSource(clock).idleTimeout(Duration.ofSeconds(30))
                 .timerTick(Duration.ofHours(1)).build();
         Inbox inbox = new Inbox();
         ConnectionPair<String> pair = manager.open(inbox, ctx -> {
@@ -175,7 +175,7 @@ class DeadlineTest {
     @EnumSource(ThreadMode.class)
     void markWrittenIsProgressForAWriterThatWritesSomeOtherWay(ThreadMode mode) throws Exception {
         TestClock clock = new TestClock();
-        manager = mode.configure(ConnectionManager.builder()).clock(clock).writeTimeout(WRITE_TIMEOUT)
+        manager = mode.configure(ConnectionManager.builder()).timeSource(clock).writeTimeout(WRITE_TIMEOUT)
                 .timerTick(Duration.ofHours(1)).build();
         Inbox inbox = new Inbox();
         CountDownLatch writing = new CountDownLatch(1);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.core.diagnostics.DiagnosticsServer;
+import dev.tandem.core.diagnostics.ThreadProfile;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
@@ -97,7 +99,7 @@ class DiagnosticsTest {
     @Test
     void theHttpEndpointServesTheViewsOnLoopbackForGetOnly() throws Exception {
         List<ConnectionPair<String>> pairs = openPairs();
-        DiagnosticsServer server = manager.startDiagnostics(0);
+        DiagnosticsServer server = DiagnosticsServer.start(manager, 0);
         InetSocketAddress at = server.address();
         assertTrue(at.getAddress().isLoopbackAddress(), "bound to loopback: " + at);
         String base = "http://127.0.0.1:" + at.getPort();
@@ -113,7 +115,25 @@ class DiagnosticsTest {
         HttpURLConnection post = (HttpURLConnection) java.net.URI.create(base + "/tandem/pairs").toURL().openConnection();
         post.setRequestMethod("POST");
         assertEquals(405, post.getResponseCode());
-        assertThrows(IllegalStateException.class, () -> manager.startDiagnostics(0), "started twice");
+        assertThrows(IllegalArgumentException.class, () -> DiagnosticsServer.start(manager, 65536), "port range");
+    }
+
+    @Test
+    void theEndpointStopsWithItsManagerAndRefusesAShutDownOne() throws Exception {
+        manager = ConnectionManager.builder().build();
+        DiagnosticsServer server = DiagnosticsServer.start(manager, 0);
+        String base = "http://127.0.0.1:" + server.address().getPort();
+        assertTrue(get(base + "/tandem/counts", 200).startsWith("opened=0"));
+        manager.shutdown(Duration.ofSeconds(5));
+        TestSupport.awaitTrue(() -> {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(server.address(), 1_000);
+                return false;
+            } catch (IOException refused) {
+                return true;
+            }
+        }, "the endpoint's port is closed once the manager has shut down");
+        assertThrows(IllegalStateException.class, () -> DiagnosticsServer.start(manager, 0), "after shutdown");
     }
 
     private static String get(String url, int expectedStatus) throws IOException {

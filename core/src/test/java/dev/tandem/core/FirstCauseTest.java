@@ -57,7 +57,7 @@ class FirstCauseTest {
         List<Throwable> later = info.laterFailures();
         assertTrue(later.contains(closeFailure), "the resource's close failure is kept: " + later);
         assertTrue(later.stream().anyMatch(t -> t instanceof InterruptedException), "the woken reader's: " + later);
-        assertTrue(later.stream().anyMatch(t -> t instanceof HookFailedException && t.getCause() == hookFailure),
+        assertTrue(later.stream().anyMatch(t -> t instanceof CleanupHookException && t.getCause() == hookFailure),
                 "the hook's, wrapped with the hook named: " + later);
         assertFalse(later.contains(first), "the cause is not repeated among the later failures");
         List<Throwable> suppressed = Arrays.asList(first.getSuppressed());

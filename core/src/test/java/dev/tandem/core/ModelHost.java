@@ -1,6 +1,6 @@
 package dev.tandem.core;
 
-import dev.tandem.stats.Clock;
+
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * real manager keeps (CLOSED reports, the stuck gauge).
  */
 final class ModelHost implements PairHost {
-    static final Clock STILL = new Clock() {
+    static final TimeSource STILL = new TimeSource() {
         @Override
         public long nanoTime() {
             return 1_000_000L;
@@ -29,7 +29,7 @@ final class ModelHost implements PairHost {
     private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
 
     @Override
-    public Clock clock() {
+    public TimeSource clock() {
         return STILL;
     }
 
@@ -62,7 +62,7 @@ final class ModelHost implements PairHost {
     public void messageDropped() {}
 
     @Override
-    public void hookFailed(PairImpl<?> pair, Exception failure) {}
+    public void hookFailed(PairImpl<?> pair, CleanupHookException failure) {}
 
     @Override
     public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {

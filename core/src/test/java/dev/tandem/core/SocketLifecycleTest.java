@@ -58,7 +58,7 @@ class SocketLifecycleTest {
         return manager;
     }
 
-    private void serve(Reader<String> reader, Writer<String> writer) throws IOException {
+    private void serve(ReadLoop<String> reader, MessageWriter<String> writer) throws IOException {
         loopback = new Loopback(s -> accepted.add(manager.open(s, reader, writer)));
     }
 
@@ -162,7 +162,7 @@ class SocketLifecycleTest {
     @EnumSource(ThreadMode.class)
     void aReaderWithNoInputForTheIdleTimeoutIsClosed(ThreadMode mode) throws Exception {
         TestClock clock = new TestClock();
-        manager(mode, b -> b.clock(clock).idleTimeout(Duration.ofSeconds(30)).timerTick(Duration.ofMillis(5)));
+        manager(mode, b -> b.timeSource(clock).idleTimeout(Duration.ofSeconds(30)).timerTick(Duration.ofMillis(5)));
         serve(echoLines(), writeLines());
         Socket client = loopback.connect();
         ConnectionPair<String> pair = nextPair();

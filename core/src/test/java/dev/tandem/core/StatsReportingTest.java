@@ -3,9 +3,9 @@ package dev.tandem.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
-import dev.tandem.stats.RecordingStatsSink;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.Tags;

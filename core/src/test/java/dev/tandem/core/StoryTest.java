@@ -120,7 +120,7 @@ class StoryTest {
             b.hookTimeout(Duration.ofMillis(100))
                     .cleanupHook(info -> release.await()) // forever, unless interrupted at its deadline
                     .cleanupHook(info -> hookTimeouts.addAndGet(info.laterFailures().stream()
-                            .filter(f -> f instanceof HookTimeoutException).count()));
+                            .filter(f -> f instanceof CleanupHookException && ((CleanupHookException) f).timedOut()).count()));
         }
         ConnectionManager manager = b.build();
         try (TestSupport.Loopback server = new TestSupport.Loopback(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tandem.stats.Clock;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class TestSupport {
     }
 
     /** A clock the test moves by hand. */
-    static final class TestClock implements Clock {
+    static final class TestClock implements TimeSource {
         private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
         @Override
@@ -62,7 +62,7 @@ final class TestSupport {
     }
 
     /** Line protocol: each line read is counted and echoed back through the pair. */
-    static Reader<String> echoLines() {
+    static ReadLoop<String> echoLines() {
         return ctx -> {
             BufferedReader in = new BufferedReader(new InputStreamReader(ctx.input(), StandardCharsets.UTF_8));
             String line;
@@ -74,7 +74,7 @@ final class TestSupport {
     }
 
     /** Writes one line per message. */
-    static Writer<String> writeLines() {
+    static MessageWriter<String> writeLines() {
         return (msg, ctx) -> {
             OutputStream out = ctx.output();
             out.write((msg + "\n").getBytes(StandardCharsets.UTF_8));

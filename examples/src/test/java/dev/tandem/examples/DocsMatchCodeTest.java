@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.stats.DropReason;
 import dev.tandem.stats.Measurement;
-import dev.tandem.stats.RecordingStatsSink;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsPipeline;
 import java.io.IOException;

@@ -32,6 +32,25 @@ public final class Event {
         this.f5 = f5;
     }
 
+    /**
+     * An event built by hand rather than recorded: for a sink that splits, re-batches or replays
+     * events, and for a sink's own unit tests (see {@code dev.tandem.stats.testing.TestEvents}).
+     * Recording goes through {@link EventType#record}, which reads the pipeline's clock and feeds
+     * the sinks; this only builds the value.
+     *
+     * @param values one per field of {@code type}, in declared order
+     * @throws NullPointerException if {@code type}, {@code tags} or {@code values} is null
+     * @throws IllegalArgumentException if {@code values.length} is not {@code type.fieldCount()}
+     */
+    public static Event of(EventType type, long timestampMillis, Tags tags, long... values) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(tags, "tags");
+        Objects.requireNonNull(values, "values");
+        type.checkArity(values.length);
+        long[] v = java.util.Arrays.copyOf(values, EventType.MAX_FIELDS);
+        return new Event(type, timestampMillis, tags, v[0], v[1], v[2], v[3], v[4], v[5]);
+    }
+
     public EventType type() {
         return type;
     }

@@ -29,7 +29,7 @@ public final class EventType {
 
     private final String name;
     private final String[] fieldNames;
-    private final StatsPipeline pipeline; // null for a detached type
+    private final StatsPipeline pipeline;
     private final Clock clock;
 
     EventType(String name, String[] fieldNames, StatsPipeline pipeline, Clock clock) {
@@ -54,14 +54,6 @@ public final class EventType {
             }
         }
         return new EventType(name, copy, pipeline, clock);
-    }
-
-    /**
-     * A type bound to no pipeline, for building {@link Event}s in a sink's own unit tests with
-     * {@link #newEvent}. Its {@code record} methods throw {@link IllegalStateException}.
-     */
-    public static EventType detached(String name, String... fieldNames) {
-        return create(name, fieldNames, null, Clock.system());
     }
 
     public String name() {
@@ -89,18 +81,6 @@ public final class EventType {
             }
         }
         return -1;
-    }
-
-    /**
-     * Builds an event without recording it (for tests and sink authors); {@code values.length}
-     * must equal {@link #fieldCount()}.
-     */
-    public Event newEvent(long timestampMillis, Tags tags, long... values) {
-        Objects.requireNonNull(tags, "tags");
-        Objects.requireNonNull(values, "values");
-        arity(values.length);
-        long[] v = Arrays.copyOf(values, MAX_FIELDS);
-        return new Event(this, timestampMillis, tags, v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     /** Records an event of a type with no fields. */
@@ -137,10 +117,7 @@ public final class EventType {
             throw new NullPointerException("tags");
         }
         if (arity != fieldNames.length) {
-            arity(arity);
-        }
-        if (pipeline == null) {
-            throw new IllegalStateException("event type '" + name + "' is detached: it records nowhere");
+            checkArity(arity);
         }
         long admitted = pipeline.admit();
         if (admitted != 0) { // else no sink can take it now, and each has counted its drop: build nothing
@@ -148,7 +125,7 @@ public final class EventType {
         }
     }
 
-    private void arity(int given) {
+    void checkArity(int given) {
         if (given != fieldNames.length) {
             throw new IllegalArgumentException("values for '" + name + "': " + given
                     + " (expected: " + fieldNames.length + ", one per field " + Arrays.toString(fieldNames) + ")");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.testing.RecordingStatsSink;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -121,10 +123,10 @@ class BadInputTest {
         iae("values for 'e': 1 (expected: 2, one per field [a, b])", () -> t.record(Tags.empty(), 1));
         iae("values for 'e': 3 (expected: 2, one per field [a, b])", () -> t.record(Tags.empty(), 1, 2, 3));
         npe("tags", () -> t.record(null, 1, 2));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> EventType.detached("d").record(Tags.empty()));
-        assertEquals("event type 'd' is detached: it records nowhere", e.getMessage());
-        iae("field 'zz' (expected one of [a, b])", () -> t.newEvent(0, Tags.empty(), 1, 2).field("zz"));
+        iae("values for 'e': 1 (expected: 2, one per field [a, b])", () -> Event.of(t, 0, Tags.empty(), 1));
+        npe("type", () -> Event.of(null, 0, Tags.empty()));
+        npe("tags", () -> Event.of(t, 0, null, 1, 2));
+        iae("field 'zz' (expected one of [a, b])", () -> Event.of(t, 0, Tags.empty(), 1, 2).field("zz"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

@@ -3,6 +3,7 @@ package dev.tandem.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tandem.stats.testing.StatsSinkContractTest;
 import org.junit.jupiter.api.Test;
 
 class LoggingStatsSinkTest extends StatsSinkContractTest {

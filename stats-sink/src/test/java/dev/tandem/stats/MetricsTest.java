@@ -4,6 +4,7 @@ import static dev.tandem.stats.SinkFaultTest.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.OptionalLong;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.testing.RecordingStatsSink;
+import dev.tandem.stats.testing.StatsSinkContractTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
@@ -25,9 +28,9 @@ class RecordingStatsSinkTest extends StatsSinkContractTest {
     @Test
     void keepsAtMostMaxEventsAndCountsTheRest() {
         RecordingStatsSink r = new RecordingStatsSink(3);
-        EventType t = EventType.detached("x", "n");
-        List<Event> five = List.of(t.newEvent(1, Tags.empty(), 1), t.newEvent(1, Tags.empty(), 2),
-                t.newEvent(1, Tags.empty(), 3), t.newEvent(1, Tags.empty(), 4), t.newEvent(1, Tags.empty(), 5));
+        EventType t = TestEvents.type("x", "n");
+        List<Event> five = List.of(Event.of(t, 1, Tags.empty(), 1), Event.of(t, 1, Tags.empty(), 2),
+                Event.of(t, 1, Tags.empty(), 3), Event.of(t, 1, Tags.empty(), 4), Event.of(t, 1, Tags.empty(), 5));
         r.publish(Batch.of("r", 1, five, List.of()));
         assertEquals(3, r.eventCount());
         assertEquals(2, r.overflow());

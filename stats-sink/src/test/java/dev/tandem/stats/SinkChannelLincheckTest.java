@@ -1,5 +1,6 @@
 package dev.tandem.stats;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.internal.JcTools;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 public class SinkChannelLincheckTest {
-    private static final Event EVENT = EventType.detached("lincheck", "n").newEvent(0, Tags.empty(), 1);
+    private static final Event EVENT = Event.of(TestEvents.type("lincheck", "n"), 0, Tags.empty(), 1);
     private static final SinkOptions OPTIONS = SinkOptions.builder()
             .queueCapacity(4).batchSize(2).publishTimeout(Duration.ofSeconds(1)).build();
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** S5 and S8 with time driven by the test: stall detection and the one-line-per-interval summary. */
 class WatchdogTest {
     private static final long S = 1_000_000_000L;
-    private static final Event EVENT = EventType.detached("e").newEvent(0, Tags.empty());
+    private static final Event EVENT = Event.of(TestEvents.type("e"), 0, Tags.empty());
 
     private final List<String> lines = new ArrayList<>();
     private final SinkChannel ch = new SinkChannel("w", batch -> { }, SinkOptions.builder()

@@ -3,9 +3,9 @@ package dev.tandem.bench.churn;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.core.ConnectionPair;
 import dev.tandem.core.PairContext;
-import dev.tandem.core.Reader;
+import dev.tandem.core.ReadLoop;
 import dev.tandem.core.ShutdownReport;
-import dev.tandem.core.Writer;
+import dev.tandem.core.MessageWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * socket closed, both threads out of user code, hooks run, counts updated.
  */
 final class TandemEchoServer extends ChurnServer {
-    static final Reader<byte[]> READER = ctx -> {
+    static final ReadLoop<byte[]> READER = ctx -> {
         LineReader in = new LineReader(ctx.input());
         byte[] line;
         while ((line = in.readLine()) != null) {
@@ -27,7 +27,7 @@ final class TandemEchoServer extends ChurnServer {
         }
     };
 
-    static final Writer<byte[]> WRITER = (byte[] line, PairContext<byte[]> ctx) -> {
+    static final MessageWriter<byte[]> WRITER = (byte[] line, PairContext<byte[]> ctx) -> {
         OutputStream out = ctx.output();
         out.write(line);
         out.flush();

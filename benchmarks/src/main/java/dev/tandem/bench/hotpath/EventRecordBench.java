@@ -1,5 +1,6 @@
 package dev.tandem.bench.hotpath;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
@@ -218,7 +219,7 @@ public class EventRecordBench {
     static final class BaselineProducer extends Producer {
         private final BaselineQueue queue;
         private final BatchConsumer consumer;
-        private final Object type = EventType.detached("tandem.connection.closed", "id", "duration_ms");
+        private final Object type = TestEvents.type("tandem.connection.closed", "id", "duration_ms");
 
         BaselineProducer(String kind, SinkWork work) {
             queue = BaselineQueue.create(kind, CAPACITY);

@@ -1,5 +1,6 @@
 package dev.tandem.bench.hotpath;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.EventType;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +27,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 5, time = 300, timeUnit = TimeUnit.MILLISECONDS)
 public class ReferenceBench {
-    private final Object type = EventType.detached("tandem.connection.closed", "id", "duration_ms");
+    private final Object type = TestEvents.type("tandem.connection.closed", "id", "duration_ms");
     private final SinkWork floodSink = new SinkWork(EventRecordBench.SINK_TOKENS);
     private long id;
 

@@ -5,9 +5,9 @@ import dev.tandem.core.ConnectionCounts;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.core.ConnectionPair;
 import dev.tandem.core.PairSnapshot;
-import dev.tandem.core.Reader;
+import dev.tandem.core.ReadLoop;
 import dev.tandem.core.ShutdownReport;
-import dev.tandem.core.Writer;
+import dev.tandem.core.MessageWriter;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +38,9 @@ public final class IdlePairs {
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     /** The in-memory read loop: blocks until the pipe closes (end of stream) or the thread is interrupted. */
-    static final Reader<byte[]> READER = ctx -> ((MemoryPipe) ctx.resource()).read();
+    static final ReadLoop<byte[]> READER = ctx -> ((MemoryPipe) ctx.resource()).read();
     /** Never called: the pairs are idle. */
-    static final Writer<byte[]> WRITER = (message, ctx) -> { };
+    static final MessageWriter<byte[]> WRITER = (message, ctx) -> { };
 
     /** Sizes and options of one run. */
     static final class Config {

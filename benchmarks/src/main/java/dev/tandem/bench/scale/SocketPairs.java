@@ -3,9 +3,9 @@ package dev.tandem.bench.scale;
 import dev.tandem.core.CloseReason;
 import dev.tandem.core.ConnectionCounts;
 import dev.tandem.core.ConnectionManager;
-import dev.tandem.core.Reader;
+import dev.tandem.core.ReadLoop;
 import dev.tandem.core.ShutdownReport;
-import dev.tandem.core.Writer;
+import dev.tandem.core.MessageWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,7 +187,7 @@ public final class SocketPairs {
             }
             ThreadFactory threads = Threads.factory(c.virtual);
             Tally t = tally;
-            Reader<byte[]> reader = ctx -> {
+            ReadLoop<byte[]> reader = ctx -> {
                 InputStream in = ctx.input();
                 t.blocked.increment();
                 try {
@@ -198,7 +198,7 @@ public final class SocketPairs {
                     t.ended.increment();
                 }
             };
-            Writer<byte[]> writer = (m, ctx) -> ctx.output().write(m);
+            MessageWriter<byte[]> writer = (m, ctx) -> ctx.output().write(m);
             AtomicInteger accepted = new AtomicInteger();
             Throwable[] acceptFailure = new Throwable[1];
             Thread acceptor = new Thread(() -> {

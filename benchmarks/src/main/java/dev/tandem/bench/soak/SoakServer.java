@@ -8,7 +8,7 @@ import dev.tandem.core.CloseReason;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.core.ConnectionPair;
 import dev.tandem.core.PairContext;
-import dev.tandem.core.Writer;
+import dev.tandem.core.MessageWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -42,7 +42,7 @@ final class SoakServer implements AutoCloseable {
     static final int FLOOD_CHUNKS = 64;
     private static final byte[] CHUNK = new byte[FLOOD_CHUNK];
 
-    private static final Writer<byte[]> WRITER = (byte[] m, PairContext<byte[]> ctx) -> {
+    private static final MessageWriter<byte[]> WRITER = (byte[] m, PairContext<byte[]> ctx) -> {
         OutputStream out = ctx.output();
         out.write(m);
         out.flush();

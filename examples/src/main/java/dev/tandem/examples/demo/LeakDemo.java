@@ -1,6 +1,6 @@
 package dev.tandem.examples.demo;
 
-import dev.tandem.core.ThreadProfile;
+import dev.tandem.core.diagnostics.ThreadProfile;
 import dev.tandem.stats.SinkStats;
 import java.io.PrintStream;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.tandem.examples.push;
 
 import dev.tandem.core.ConnectionManager;
-import dev.tandem.core.DiagnosticsServer;
+import dev.tandem.core.diagnostics.DiagnosticsServer;
 import dev.tandem.core.OverflowPolicy;
 import dev.tandem.core.ShutdownReport;
 import dev.tandem.stats.LoggingStatsSink;
@@ -74,7 +74,7 @@ public final class PushServer implements AutoCloseable {
             ConnectionManager.Builder b = ConnectionManager.builder()
                     .name("push")
                     .stats(stats)
-                    .clock(o.clock)
+                    .timeSource(o.clock)
                     .outboundQueueCapacity(o.outboundQueueCapacity)
                     .overflowPolicy(OverflowPolicy.CLOSE_PAIR) // the default, said out loud: slow consumers are cut off
                     .idleTimeout(o.idleTimeout)
@@ -86,7 +86,7 @@ public final class PushServer implements AutoCloseable {
                 b.virtualThreads();
             }
             manager = b.build();
-            DiagnosticsServer diagnostics = manager.startDiagnostics(o.diagnosticsPort);
+            DiagnosticsServer diagnostics = DiagnosticsServer.start(manager, o.diagnosticsPort);
             PushServer server = new PushServer(listener, stats, ownsStats, manager, topics, diagnostics);
             server.acceptor.start();
             return server;

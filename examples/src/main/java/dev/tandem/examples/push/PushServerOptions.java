@@ -1,6 +1,6 @@
 package dev.tandem.examples.push;
 
-import dev.tandem.stats.Clock;
+import dev.tandem.core.TimeSource;
 import dev.tandem.stats.LoggingStatsSink;
 import dev.tandem.stats.StatsPipeline;
 import java.net.InetAddress;
@@ -17,7 +17,7 @@ public final class PushServerOptions {
     Duration writeTimeout = Duration.ofSeconds(10);
     int diagnosticsPort;
     StatsPipeline stats;
-    Clock clock = Clock.system();
+    TimeSource clock = TimeSource.system();
     Duration timerTick;
 
     /** Where clients connect (default 0: any free port; {@code main} uses 7070). */
@@ -69,7 +69,7 @@ public final class PushServerOptions {
     }
 
     /** The clock for the deadlines (tests pass their own). */
-    public PushServerOptions clock(Clock clock) {
+    public PushServerOptions clock(TimeSource clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }

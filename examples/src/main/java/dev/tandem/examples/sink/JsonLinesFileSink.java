@@ -4,7 +4,7 @@ import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.Tags;
+import dev.tandem.stats.json.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -40,8 +40,8 @@ import java.util.Objects;
  * whole batches. If the delivery thread is interrupted during a publish (the pipeline does that
  * when a publish overruns the close deadline) the file channel closes, and later publishes fail.
  *
- * <p>Self-contained on purpose: it shows a user's sink written against the public API alone, so
- * its JSON code is its own rather than Tandem's internal writer behind {@code BodyEncoding.jsonLines()}.
+ * <p>Written against the public API alone: {@link StatsSink} for the contract and
+ * {@link JsonWriter} for the escaping, the same writer behind {@code BodyEncoding.jsonLines()}.
  */
 public final class JsonLinesFileSink implements StatsSink {
     private final Path path;
@@ -111,22 +111,20 @@ public final class JsonLinesFileSink implements StatsSink {
 
     // ------------------------------------------------------------------ JSON
 
+    /** Every short escape JSON has ({@code \\b \\f} included); NaN and infinite gauges as null. */
+    private static final JsonWriter JSON = new JsonWriter(JsonWriter.ControlEscapes.ALL_SHORT_FORMS,
+            JsonWriter.NonFinite.NULL);
+
     static void appendEvent(StringBuilder sb, long batchSequence, Event e) {
         sb.append("{\"type\":\"event\",\"batch\":").append(batchSequence)
                 .append(",\"time\":").append(e.timestampMillis())
                 .append(",\"name\":");
-        appendString(sb, e.name());
+        JSON.string(sb, e.name());
         sb.append(",\"tags\":");
-        appendTags(sb, e.tags());
-        sb.append(",\"fields\":{");
-        for (int i = 0; i < e.fieldCount(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            appendString(sb, e.fieldName(i));
-            sb.append(':').append(e.field(i));
-        }
-        sb.append("}}");
+        JSON.tags(sb, e.tags());
+        sb.append(",\"fields\":");
+        JSON.fields(sb, e);
+        sb.append('}');
     }
 
     static void appendMetrics(StringBuilder sb, Batch batch) {
@@ -140,69 +138,15 @@ public final class JsonLinesFileSink implements StatsSink {
             }
             first = false;
             sb.append("{\"name\":");
-            appendString(sb, m.name());
+            JSON.string(sb, m.name());
             sb.append(",\"kind\":\"").append(m.kind() == Measurement.Kind.COUNTER ? "counter" : "gauge")
                     .append("\",\"tags\":");
-            appendTags(sb, m.tags());
+            JSON.tags(sb, m.tags());
             sb.append(",\"value\":");
-            if (m.kind() == Measurement.Kind.COUNTER) {
-                sb.append(m.longValue());
-            } else if (Double.isFinite(m.value())) {
-                sb.append(m.value());
-            } else {
-                sb.append("null");
-            }
+            JSON.value(sb, m);
             sb.append('}');
         }
         sb.append("]}");
-    }
-
-    static void appendTags(StringBuilder sb, Tags tags) {
-        sb.append('{');
-        for (int i = 0; i < tags.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            appendString(sb, tags.key(i));
-            sb.append(':');
-            appendString(sb, tags.value(i));
-        }
-        sb.append('}');
-    }
-
-    /** A JSON string literal (RFC 8259, section 7). */
-    static void appendString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                default:
-                    if (c < 0x20 || isUnpairedSurrogate(s, i)) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
-    }
-
-    private static boolean isUnpairedSurrogate(String s, int i) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
-        }
-        if (Character.isLowSurrogate(c)) {
-            return i == 0 || !Character.isHighSurrogate(s.charAt(i - 1));
-        }
-        return false;
     }
 
     /** Options of the file sink; {@link #build()} opens the file. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import dev.tandem.core.CloseInfo;
 import dev.tandem.core.CloseReason;
 import dev.tandem.core.ConnectionManager;
@@ -14,8 +15,7 @@ import dev.tandem.core.ConnectionPair;
 import dev.tandem.core.PairState;
 import dev.tandem.core.SendResult;
 import dev.tandem.core.ShutdownReport;
-import dev.tandem.stats.Clock;
-import dev.tandem.stats.RecordingStatsSink;
+import dev.tandem.core.TimeSource;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsPipeline;
 import java.io.IOException;
@@ -293,7 +293,7 @@ class PushServerTest {
     }
 
     /** A clock the test moves by hand. */
-    static final class ManualClock implements Clock {
+    static final class ManualClock implements TimeSource {
         private final AtomicLong nanos = new AtomicLong(TimeUnit.SECONDS.toNanos(1));
 
         @Override

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.testing.StatsSinkContractTest;
+import dev.tandem.stats.Event;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Counter;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.StatsSinkContractTest;
 import dev.tandem.stats.Tags;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -54,15 +56,15 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
         return out;
     }
 
-    private static final EventType CLOSED = EventType.detached("app.connection.closed", "id", "duration_ms");
+    private static final EventType CLOSED = TestEvents.type("app.connection.closed", "id", "duration_ms");
 
     @Test
     void writesOneLinePerEventAndOneLinePerPublishForMetrics() throws IOException {
         Path file = dir.resolve("exact.jsonl");
         try (JsonLinesFileSink sink = JsonLinesFileSink.builder(file).build()) {
             sink.publish(Batch.of("json", 1_764_340_000_012L,
-                    List.of(CLOSED.newEvent(1_764_340_000_000L, Tags.of("reason", "eof"), 7, 40),
-                            CLOSED.newEvent(1_764_340_000_001L, Tags.empty(), -1, Long.MAX_VALUE)),
+                    List.of(Event.of(CLOSED, 1_764_340_000_000L, Tags.of("reason", "eof"), 7, 40),
+                            Event.of(CLOSED, 1_764_340_000_001L, Tags.empty(), -1, Long.MAX_VALUE)),
                     List.of(Measurement.counter("app.connections.accepted", Tags.of("port", "8080"), 3),
                             Measurement.gauge("app.connections.live", Tags.empty(), 1.5))));
         }
@@ -91,10 +93,10 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
             tags = tags.and(key, awkward[i]);
             expected.put(key, awkward[i]);
         }
-        EventType type = EventType.detached("name \"with\" quotes\n", "field\\one");
+        EventType type = TestEvents.type("name \"with\" quotes\n", "field\\one");
         Path file = dir.resolve("awkward.jsonl");
         try (JsonLinesFileSink sink = JsonLinesFileSink.builder(file).build()) {
-            sink.publish(Batch.of("json", 5, List.of(type.newEvent(4, tags, 42)),
+            sink.publish(Batch.of("json", 5, List.of(Event.of(type, 4, tags, 42)),
                     List.of(Measurement.counter("counter\t", tags, 1))));
         }
         List<String> raw = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -136,7 +138,7 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
         Path file = dir.resolve("append.jsonl");
         Files.writeString(file, "{\"type\":\"earlier\"}\n");
         try (JsonLinesFileSink sink = JsonLinesFileSink.builder(file).build()) {
-            sink.publish(Batch.of("json", 1, List.of(CLOSED.newEvent(1, Tags.empty(), 1, 2)), List.of()));
+            sink.publish(Batch.of("json", 1, List.of(Event.of(CLOSED, 1, Tags.empty(), 1, 2)), List.of()));
         }
         List<Map<String, Object>> lines = lines(file);
         assertEquals(3, lines.size(), lines.toString());
@@ -149,7 +151,7 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
         Path file = dir.resolve("truncate.jsonl");
         Files.writeString(file, "{\"type\":\"earlier\"}\n");
         try (JsonLinesFileSink sink = JsonLinesFileSink.builder(file).append(false).build()) {
-            sink.publish(Batch.of("json", 1, List.of(CLOSED.newEvent(1, Tags.empty(), 1, 2)), List.of()));
+            sink.publish(Batch.of("json", 1, List.of(Event.of(CLOSED, 1, Tags.empty(), 1, 2)), List.of()));
         }
         List<Map<String, Object>> lines = lines(file);
         assertEquals(2, lines.size(), lines.toString());
@@ -160,7 +162,7 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
     void leavesMetricsOutWhenAskedTo() throws IOException {
         Path file = dir.resolve("events-only.jsonl");
         try (JsonLinesFileSink sink = JsonLinesFileSink.builder(file).includeMetrics(false).build()) {
-            sink.publish(Batch.of("json", 1, List.of(CLOSED.newEvent(1, Tags.empty(), 1, 2)),
+            sink.publish(Batch.of("json", 1, List.of(Event.of(CLOSED, 1, Tags.empty(), 1, 2)),
                     List.of(Measurement.counter("c", Tags.empty(), 1))));
             sink.publish(Batch.of("json", 1, List.of(), List.of(Measurement.counter("c", Tags.empty(), 2))));
         }
@@ -173,7 +175,7 @@ class JsonLinesFileSinkTest extends StatsSinkContractTest {
     void writesTheSameLinesWhenItSyncsEachPublish() throws IOException {
         Path plain = dir.resolve("plain.jsonl");
         Path synced = dir.resolve("synced.jsonl");
-        Batch batch = Batch.of("json", 9, List.of(CLOSED.newEvent(1, Tags.of("k", "v"), 1, 2)),
+        Batch batch = Batch.of("json", 9, List.of(Event.of(CLOSED, 1, Tags.of("k", "v"), 1, 2)),
                 List.of(Measurement.counter("c", Tags.empty(), 1)));
         try (JsonLinesFileSink a = JsonLinesFileSink.builder(plain).build();
              JsonLinesFileSink b = JsonLinesFileSink.builder(synced).fsyncEachPublish(true).build()) {

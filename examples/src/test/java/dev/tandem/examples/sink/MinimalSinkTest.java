@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.testing.StatsSinkContractTest;
+import dev.tandem.stats.Event;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.StatsSinkContractTest;
 import dev.tandem.stats.Tags;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,8 +47,8 @@ class MinimalSinkTest extends StatsSinkContractTest {
     void printsOneLinePerEventAndOneLinePerCounterButNoGauges() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         MinimalSink sink = new MinimalSink(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        EventType closed = EventType.detached("app.connection.closed", "id", "duration_ms");
-        sink.publish(Batch.of("minimal", 2, List.of(closed.newEvent(1, Tags.of("reason", "eof"), 7, 40)),
+        EventType closed = TestEvents.type("app.connection.closed", "id", "duration_ms");
+        sink.publish(Batch.of("minimal", 2, List.of(Event.of(closed, 1, Tags.of("reason", "eof"), 7, 40)),
                 List.of(Measurement.counter("app.connections.accepted", Tags.of("port", "8080"), 3),
                         Measurement.gauge("app.connections.live", Tags.empty(), 1))));
         assertEquals(List.of(
@@ -63,9 +65,9 @@ class MinimalSinkTest extends StatsSinkContractTest {
             }
         };
         MinimalSink sink = new MinimalSink(new PrintStream(broken, true, StandardCharsets.UTF_8));
-        EventType t = EventType.detached("x", "n");
+        EventType t = TestEvents.type("x", "n");
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> sink.publish(Batch.of("minimal", 1, List.of(t.newEvent(1, Tags.empty(), 1)), List.of())));
+                () -> sink.publish(Batch.of("minimal", 1, List.of(Event.of(t, 1, Tags.empty(), 1)), List.of())));
         assertTrue(e.getMessage().contains("failed"), e.getMessage());
     }
 }

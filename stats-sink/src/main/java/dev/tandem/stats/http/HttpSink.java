@@ -3,6 +3,7 @@ package dev.tandem.stats.http;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.StatsSink;
 import dev.tandem.stats.internal.Checks;
+import dev.tandem.stats.internal.CloseOnce;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -64,7 +65,6 @@ public final class HttpSink implements StatsSink {
     private static final List<String> OWN_HEADERS = List.of(
             "content-type", "content-encoding", "x-tandem-batch", "x-tandem-attempt");
 
-    private enum State { OPEN, CLOSED }
 
     private final URI uri;
     private final BodyEncoding encoding;
@@ -74,7 +74,7 @@ public final class HttpSink implements StatsSink {
     private final boolean gzip;
     private final List<String> headers; // name, value, name, value ...
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final CloseOnce state = new CloseOnce();
     private final AtomicReference<HttpClient> client = new AtomicReference<>();
 
     private HttpSink(Builder b, List<String> headers) {
@@ -108,7 +108,7 @@ public final class HttpSink implements StatsSink {
     @Override
     public void publish(Batch batch) throws IOException, InterruptedException {
         Objects.requireNonNull(batch, "batch");
-        if (state.get() != State.OPEN) {
+        if (!state.isOpen()) {
             throw new IllegalStateException(this + " is closed");
         }
         byte[] body = body(batch);
@@ -179,7 +179,7 @@ public final class HttpSink implements StatsSink {
                 shutdownNow(c);
                 throw new IllegalStateException(this + " is closed");
             }
-            if (state.get() != State.OPEN && client.compareAndSet(c, null)) { // closed while we built it
+            if (!state.isOpen() && client.compareAndSet(c, null)) { // closed while we built it
                 shutdownNow(c);
                 throw new IllegalStateException(this + " is closed");
             }
@@ -193,7 +193,7 @@ public final class HttpSink implements StatsSink {
      */
     @Override
     public void close() {
-        if (state.compareAndSet(State.OPEN, State.CLOSED)) {
+        if (state.close()) {
             HttpClient c = client.getAndSet(null);
             if (c != null) {
                 shutdownNow(c);

@@ -3,7 +3,7 @@ package dev.tandem.stats.http;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
-import dev.tandem.stats.internal.JsonWriter;
+import dev.tandem.stats.json.JsonWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -6,6 +6,7 @@ import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsSink;
 import dev.tandem.stats.Tags;
 import dev.tandem.stats.internal.Checks;
+import dev.tandem.stats.internal.CloseOnce;
 import dev.tandem.stats.statsd.StatsdFormat.MetricId;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -133,7 +134,6 @@ public final class StatsdSink implements StatsSink {
         }
     }
 
-    private enum State { OPEN, CLOSED }
 
     private static final Tags WOULD_BLOCK_TAGS = Tags.of("reason", PacketDrop.WOULD_BLOCK.tagValue());
     private static final Tags SEND_ERROR_TAGS = Tags.of("reason", PacketDrop.SEND_ERROR.tagValue());
@@ -147,7 +147,7 @@ public final class StatsdSink implements StatsSink {
     private final int maxPacketSize;
     private final DatagramTransport.Factory transports;
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final CloseOnce state = new CloseOnce();
     private final StatsdFormat format;
     private final Map<MetricId, Long> lastSentTotals = new HashMap<>();
     private final PacketWriter writer;
@@ -184,7 +184,7 @@ public final class StatsdSink implements StatsSink {
     @Override
     public void publish(Batch batch) throws IOException {
         Objects.requireNonNull(batch, "batch");
-        if (state.get() != State.OPEN) {
+        if (!state.isOpen()) {
             throw new IllegalStateException(this + " is closed");
         }
         List<Event> events = batch.events();
@@ -195,7 +195,7 @@ public final class StatsdSink implements StatsSink {
         if (t == null) {
             t = transports.open(host, port);
             transport = t;
-            if (state.get() != State.OPEN) { // closed while we opened it
+            if (!state.isOpen()) { // closed while we opened it
                 closeTransport();
                 throw new IllegalStateException(this + " is closed");
             }
@@ -279,7 +279,7 @@ public final class StatsdSink implements StatsSink {
     /** Closes the channel; later publishes throw {@link IllegalStateException}. A second call does nothing. */
     @Override
     public void close() throws IOException {
-        if (state.compareAndSet(State.OPEN, State.CLOSED)) {
+        if (state.close()) {
             closeTransport();
         }
     }

@@ -1,7 +1,7 @@
 package dev.tandem.stats.http;
 
+import dev.tandem.stats.testing.StatsSinkContractTest;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.StatsSinkContractTest;
 import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.Map;

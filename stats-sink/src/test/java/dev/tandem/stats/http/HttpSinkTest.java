@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.Event;
 import dev.tandem.stats.Await;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.DropReason;
@@ -50,7 +52,7 @@ class HttpSinkTest {
 
     private static Batch batch() {
         return Batch.of("http", 1764340000012L,
-                List.of(EventType.detached("app.closed", "id").newEvent(1764340000000L, Tags.of("reason", "eof"), 42)),
+                List.of(Event.of(TestEvents.type("app.closed", "id"), 1764340000000L, Tags.of("reason", "eof"), 42)),
                 List.of(Measurement.counter("app.opened", Tags.empty(), 10)));
     }
 

@@ -1,9 +1,9 @@
 package dev.tandem.stats.http;
 
+import dev.tandem.stats.testing.StatsSinkContractTest;
 import dev.tandem.stats.ItEnvironment;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.StatsSinkContractTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.IdentityHashMap;

@@ -2,6 +2,7 @@ package dev.tandem.stats.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
@@ -17,9 +18,8 @@ class InfluxLineProtocolEncodingTest {
     @Test
     void eventsArePointsAndMetricsHaveAValueField() throws IOException {
         Batch b = Batch.of("s", 1764340000012L,
-                List.of(EventType.detached("app.closed", "id", "duration_ms")
-                                .newEvent(1764340000000L, Tags.of("reason", "eof"), 42, -1200),
-                        EventType.detached("app.tick").newEvent(1764340000000L, Tags.empty())),
+                List.of(Event.of(TestEvents.type("app.closed", "id", "duration_ms"), 1764340000000L, Tags.of("reason", "eof"), 42, -1200),
+                        Event.of(TestEvents.type("app.tick"), 1764340000000L, Tags.empty())),
                 List.of(Measurement.counter("app.opened", Tags.of("k", "v"), Long.MAX_VALUE),
                         Measurement.gauge("app.live", Tags.empty(), 3),
                         Measurement.gauge("app.small", Tags.empty(), 0.25),
@@ -42,7 +42,7 @@ class InfluxLineProtocolEncodingTest {
     void escapesPerTheLineProtocol() throws IOException {
         Tags awkward = Tags.of("space", "a b", "equals", "k=v", "comma", "x,y", "quote", "\"q'",
                 "backslash", "c:\\dir", "nl", "a\nb", "k y", "v", "time", "t");
-        Event e = EventType.detached("my meas,ure=ment", "f=1", "time").newEvent(0, awkward, 1, 2);
+        Event e = Event.of(TestEvents.type("my meas,ure=ment", "f=1", "time"), 0, awkward, 1, 2);
         assertEquals("my\\ meas\\,ure=ment,backslash=c:\\dir,comma=x\\,y,equals=k\\=v,k\\ y=v,nl=a\\ b,"
                 + "quote=\"q',space=a\\ b,time_=t f\\=1=1i,time_=2i 0\n",
                 Bodies.encode(BodyEncoding.influxLineProtocol(), Batch.of("s", 0, List.of(e), List.of())));
@@ -66,10 +66,10 @@ class InfluxLineProtocolEncodingTest {
 
     @Test
     void eventsInTheSameMillisecondGetDistinctTimestampsAndARetryTheSameOnes() throws IOException {
-        EventType t = EventType.detached("e", "n");
+        EventType t = TestEvents.type("e", "n");
         List<Event> first = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            first.add(t.newEvent(7, Tags.empty(), i));
+            first.add(Event.of(t, 7, Tags.empty(), i));
         }
         BodyEncoding enc = BodyEncoding.influxLineProtocol();
         Batch b1 = Batch.of("s", 0, first, List.of());
@@ -77,7 +77,7 @@ class InfluxLineProtocolEncodingTest {
         assertEquals("e n=0i 7000000\ne n=1i 7000001\ne n=2i 7000002\n", once);
         assertEquals(once, Bodies.encode(enc, b1), "a retry of the same batch (same sequence) is the same body");
         // A sink's next batch has the next sequence; Batch.of always says 1, so use another sink name.
-        Batch next = Batch.of("t", 0, List.of(t.newEvent(7, Tags.empty(), 9)), List.of());
+        Batch next = Batch.of("t", 0, List.of(Event.of(t, 7, Tags.empty(), 9)), List.of());
         assertEquals("e n=9i 7000003\n", Bodies.encode(enc, next), "numbering goes on where the last batch ended");
     }
 }

@@ -2,6 +2,7 @@ package dev.tandem.stats.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
@@ -20,9 +21,8 @@ class JsonLinesEncodingTest {
     @Test
     void oneObjectPerEventAndPerMetric() throws IOException {
         Batch b = Batch.of("s", 1764340000012L,
-                List.of(EventType.detached("app.closed", "id", "duration_ms")
-                        .newEvent(1764340000000L, Tags.of("reason", "eof"), 42, 1200),
-                        EventType.detached("app.tick").newEvent(1764340000001L, Tags.empty())),
+                List.of(Event.of(TestEvents.type("app.closed", "id", "duration_ms"), 1764340000000L, Tags.of("reason", "eof"), 42, 1200),
+                        Event.of(TestEvents.type("app.tick"), 1764340000001L, Tags.empty())),
                 List.of(Measurement.counter("app.opened", Tags.empty(), Long.MAX_VALUE),
                         Measurement.gauge("app.live", Tags.of("a", "1", "b", "2"), 3),
                         Measurement.gauge("app.nan", Tags.empty(), Double.NaN),
@@ -58,7 +58,7 @@ class JsonLinesEncodingTest {
 
     @Test
     void controlCharactersOtherThanTabAndLineBreaksAreSixCharacterEscapes() throws IOException {
-        Event e = EventType.detached(awkwardCharacters(), "f").newEvent(9, Tags.of("k", "v"), Long.MIN_VALUE);
+        Event e = Event.of(TestEvents.type(awkwardCharacters(), "f"), 9, Tags.of("k", "v"), Long.MIN_VALUE);
         Batch b = Batch.of("s", 5, List.of(e), List.of());
         assertEquals("{\"type\":\"event\",\"batch\":1,\"time\":9,\"name\":\""
                 + "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\u0008\\t\\n\\u000b\\u000c\\r\\u000e\\u000f"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
@@ -66,8 +67,7 @@ class StatsdFormatTest {
 
     @Test
     void anEventIsACountAndOneSamplePerField() {
-        Event e = EventType.detached("conn.closed", "id", "duration_ms")
-                .newEvent(1, Tags.of("reason", "eof"), 7, 1200);
+        Event e = Event.of(TestEvents.type("conn.closed", "id", "duration_ms"), 1, Tags.of("reason", "eof"), 7, 1200);
         StringBuilder sb = new StringBuilder();
         assertEquals(0, dog().event(sb, e));
         assertEquals("app.conn.closed:1|c|#reason:eof\napp.conn.closed.id:7|ms|#reason:eof\n"
@@ -77,13 +77,13 @@ class StatsdFormatTest {
         assertEquals("app.conn.closed.reason.eof:1|c\napp.conn.closed.id.reason.eof:7|ms\n"
                 + "app.conn.closed.duration_ms.reason.eof:1200|ms", sb.toString());
         sb.setLength(0);
-        assertEquals(0, dog().event(sb, EventType.detached("tick").newEvent(1, Tags.empty())));
+        assertEquals(0, dog().event(sb, Event.of(TestEvents.type("tick"), 1, Tags.empty())));
         assertEquals("app.tick:1|c", sb.toString());
     }
 
     @Test
     void negativeSamplesAreSkippedForTimersOnly() {
-        Event e = EventType.detached("e", "a", "b").newEvent(1, Tags.empty(), -3, 4);
+        Event e = Event.of(TestEvents.type("e", "a", "b"), 1, Tags.empty(), -3, 4);
         StringBuilder sb = new StringBuilder();
         assertEquals(1, dog().event(sb, e));
         assertEquals("app.e:1|c\napp.e.b:4|ms", sb.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
 import dev.tandem.stats.Await;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Counter;
@@ -55,10 +56,10 @@ class StatsdSinkTest {
     }
 
     private static List<Event> events(int n) {
-        EventType type = EventType.detached("ev", "seq", "bytes");
+        EventType type = TestEvents.type("ev", "seq", "bytes");
         List<Event> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(type.newEvent(1, Tags.of("kind", i % 2 == 0 ? "even" : "odd"), i, 1000L * i));
+            out.add(Event.of(type, 1, Tags.of("kind", i % 2 == 0 ? "even" : "odd"), i, 1000L * i));
         }
         return out;
     }
@@ -208,7 +209,7 @@ class StatsdSinkTest {
         ScriptedTransport t = new ScriptedTransport();
         StatsdSink sink = sink(t, 512);
         String huge = "x".repeat(600);
-        Event big = EventType.detached("ev", "seq").newEvent(1, Tags.of("k", huge), 1);
+        Event big = Event.of(TestEvents.type("ev", "seq"), 1, Tags.of("k", huge), 1);
         sink.publish(Batch.of("s", 1, List.of(big, events(1).get(0)), List.of()));
         assertEquals(2, sink.linesSkipped(), "its count line and its sample");
         assertEquals(1, sink.eventsUnsent());

@@ -3,7 +3,7 @@ package dev.tandem.stats.kafka;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
-import dev.tandem.stats.internal.JsonWriter;
+import dev.tandem.stats.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 

@@ -5,6 +5,7 @@ import dev.tandem.stats.Event;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.StatsSink;
 import dev.tandem.stats.internal.Checks;
+import dev.tandem.stats.internal.CloseOnce;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,9 +85,8 @@ public final class KafkaStatsSink implements StatsSink {
     private static final byte[] TYPE_EVENTS = "events".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TYPE_METRICS = "metrics".getBytes(StandardCharsets.UTF_8);
 
-    private enum State { OPEN, CLOSED }
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final CloseOnce state = new CloseOnce();
     private final Producer<byte[], byte[]> producer;
     private final Map<String, Object> producerConfig;
     private final String topic;
@@ -140,7 +140,7 @@ public final class KafkaStatsSink implements StatsSink {
      */
     @Override
     public void publish(Batch batch) throws Exception {
-        if (state.get() != State.OPEN) {
+        if (!state.isOpen()) {
             throw new IllegalStateException("KafkaStatsSink is closed (expected: publish before close)");
         }
         long deadline = System.nanoTime() + ackTimeoutNanos;
@@ -228,7 +228,7 @@ public final class KafkaStatsSink implements StatsSink {
      */
     @Override
     public void close() {
-        if (!state.compareAndSet(State.OPEN, State.CLOSED)) {
+        if (!state.close()) {
             return;
         }
         producer.close(closeTimeout);
@@ -257,7 +257,7 @@ public final class KafkaStatsSink implements StatsSink {
     @Override
     public String toString() {
         return "KafkaStatsSink[topic=" + topic + ", metricsTopic=" + metricsTopic + ", source=" + source
-                + ", " + eventRecords + ", " + state.get() + ']';
+                + ", " + eventRecords + ", " + state + ']';
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tandem.stats.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,10 +31,10 @@ class JsonRecordEncoderTest {
     }
 
     private static final String AWKWARD = "q\"uote back\\slash\nnl\ttab\u0001ctl é✓ 😀 \u2028";
-    private final EventType type = EventType.detached("conn.closed", "id", "bytes");
+    private final EventType type = TestEvents.type("conn.closed", "id", "bytes");
     private final Tags tags = Tags.of("reason", AWKWARD, "k", "v");
-    private final Event e0 = type.newEvent(1000, tags, Long.MAX_VALUE, Long.MIN_VALUE);
-    private final Event e1 = type.newEvent(2000, Tags.empty(), 1, 2);
+    private final Event e0 = Event.of(type, 1000, tags, Long.MAX_VALUE, Long.MIN_VALUE);
+    private final Event e1 = Event.of(type, 2000, Tags.empty(), 1, 2);
     private final Batch batch = Batch.of("kafka", 5000, List.of(e0, e1), List.of(
             Measurement.counter("tandem.connections.opened", Tags.of("manager", "m"), Long.MAX_VALUE),
             Measurement.gauge("g.half", Tags.empty(), -1.5),
@@ -99,7 +100,7 @@ class JsonRecordEncoderTest {
     @Test
     void escapesUnpairedSurrogatesInsteadOfLosingThem() throws Exception {
         String lone = "a\uD800b\uDC00c";
-        Event e = type.newEvent(0, Tags.of("t", lone), 0, 0);
+        Event e = Event.of(type, 0, Tags.of("t", lone), 0, 0);
         byte[] value = RecordEncoder.json().event("s", Batch.of("k", 0, List.of(e), List.of()), 0);
         String text = new String(value, StandardCharsets.UTF_8);
         assertTrue(text.contains("a\\ud800b\\udc00c"), text);
@@ -112,7 +113,7 @@ class JsonRecordEncoderTest {
 
     @Test
     void writesExactlyTheseBytes() {
-        Event e = type.newEvent(1000, Tags.of("reason", "eof"), 42, -7);
+        Event e = Event.of(type, 1000, Tags.of("reason", "eof"), 42, -7);
         Batch b = Batch.of("kafka", 5000, List.of(e, e1), List.of(
                 Measurement.counter("c", Tags.of("k", "v"), Long.MAX_VALUE),
                 Measurement.gauge("g", Tags.empty(), -0.0),

@@ -1,8 +1,8 @@
 package dev.tandem.stats.kafka;
 
+import dev.tandem.stats.testing.StatsSinkContractTest;
 import dev.tandem.stats.ItEnvironment;
 import dev.tandem.stats.StatsSink;
-import dev.tandem.stats.StatsSinkContractTest;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.TestEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * unavailable). The same behaviour against a real broker is in the {@code *IT} tests.
  */
 class KafkaStatsSinkTest {
-    private final EventType type = EventType.detached("tandem.connection.closed", "id", "duration_ms");
+    private final EventType type = TestEvents.type("tandem.connection.closed", "id", "duration_ms");
     private final List<KafkaStatsSink> sinks = new ArrayList<>();
 
     @AfterEach
@@ -64,7 +65,7 @@ class KafkaStatsSinkTest {
     private Batch batch(int events) {
         List<Event> list = new ArrayList<>();
         for (int i = 0; i < events; i++) {
-            list.add(type.newEvent(1000 + i, Tags.of("reason", "eof", "conn", "c" + (i % 3)), i, 10L * i));
+            list.add(Event.of(type, 1000 + i, Tags.of("reason", "eof", "conn", "c" + (i % 3)), i, 10L * i));
         }
         return Batch.of("kafka", 5000, list, List.of(Measurement.counter("tandem.connections.opened", Tags.empty(), 42)));
     }

@@ -4,6 +4,7 @@ import dev.tandem.stats.Clock;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.internal.Checks;
+import dev.tandem.stats.internal.CloseOnce;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -88,7 +89,6 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
             Map.entry("tandem.connections.messages.dropped", "Outbound messages dropped by the overflow policy"),
             Map.entry("tandem.connections.hook.failures", "Cleanup hooks that threw or overran their deadline"));
 
-    private enum State { OPEN, CLOSED }
 
     /** A metric's identity in the pipeline, with its kind (a metric removed and re-added may change kind). */
     private record Key(String name, dev.tandem.stats.Tags tags, Measurement.Kind kind) {}
@@ -114,14 +114,14 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
 
         double read() {
             Measurement m = current().values().get(key);
-            if (m == null || state.get() != State.OPEN) {
+            if (m == null || !state.isOpen()) {
                 return Double.NaN; // removed from the pipeline: the meter goes at the next refresh
             }
             return key.kind() == Measurement.Kind.COUNTER ? (double) m.longValue() : m.value();
         }
     }
 
-    private final AtomicReference<State> state = new AtomicReference<>(State.OPEN);
+    private final CloseOnce state = new CloseOnce();
     private final ReentrantLock structure = new ReentrantLock();
     private final StatsPipeline pipeline;
     private final Clock clock;
@@ -162,7 +162,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
         Objects.requireNonNull(registry, "registry");
         structure.lock();
         try {
-            if (state.get() != State.OPEN) {
+            if (!state.isOpen()) {
                 throw new IllegalStateException("StatsPipelineMetrics is closed (expected: bindTo before close)");
             }
             for (MeterRegistry r : registries) {
@@ -194,7 +194,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
     public void refresh() {
         structure.lock();
         try {
-            if (state.get() == State.OPEN) {
+            if (state.isOpen()) {
                 Snapshot s = take();
                 snapshot = s;
                 sync(s);
@@ -216,7 +216,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
      */
     @Override
     public void close() {
-        if (!state.compareAndSet(State.OPEN, State.CLOSED)) {
+        if (!state.close()) {
             return;
         }
         structure.lock();
@@ -247,7 +247,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
     /** The snapshot to read; retaken (and the meters synced) by one reader when stale. Never waits. */
     private Snapshot current() {
         Snapshot s = snapshot;
-        if (clock.nanoTime() - s.takenAtNanos() < maxAgeNanos || state.get() != State.OPEN) {
+        if (clock.nanoTime() - s.takenAtNanos() < maxAgeNanos || !state.isOpen()) {
             return s;
         }
         if (!structure.tryLock()) {
@@ -255,7 +255,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
         }
         try {
             s = snapshot;
-            if (clock.nanoTime() - s.takenAtNanos() >= maxAgeNanos && state.get() == State.OPEN) {
+            if (clock.nanoTime() - s.takenAtNanos() >= maxAgeNanos && state.isOpen()) {
                 s = take();
                 snapshot = s;
                 sync(s);
@@ -325,7 +325,7 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
     @Override
     public String toString() {
         return "StatsPipelineMetrics[" + pipeline + ", " + bound.size() + " metrics, " + registries.size()
-                + " registries, " + state.get() + ']';
+                + " registries, " + state + ']';
     }
 
     /** Options of the binder. */

@@ -3,8 +3,8 @@ package dev.tandem.stats.micrometer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import dev.tandem.stats.Counter;
-import dev.tandem.stats.RecordingStatsSink;
 import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.Tags;
 import dev.tandem.stats.TestThreads;

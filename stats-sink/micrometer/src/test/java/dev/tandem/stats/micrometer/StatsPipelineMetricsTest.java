@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.testing.RecordingStatsSink;
 import dev.tandem.stats.Counter;
 import dev.tandem.stats.DropReason;
 import dev.tandem.stats.EventType;
-import dev.tandem.stats.RecordingStatsSink;
 import dev.tandem.stats.SinkOptions;
 import dev.tandem.stats.SinkState;
 import dev.tandem.stats.SinkStats;

@@ -1,4 +1,4 @@
-package dev.tandem.stats.internal;
+package dev.tandem.stats.json;
 
 import dev.tandem.stats.Event;
 import dev.tandem.stats.Measurement;
@@ -6,20 +6,33 @@ import dev.tandem.stats.Tags;
 import java.util.Objects;
 
 /**
- * Not API. The JSON (RFC 8259) that Tandem's JSON formats share, appended to a
- * {@link StringBuilder}: strings, numbers, tags and event fields as objects, a measurement's value.
- * The formats' keys and layout stay with each format (the HTTP sink's JSON Lines, the Kafka
- * sink's records); what this class writes is the part they agree on, plus the two choices JSON
- * leaves to the writer, fixed per instance so each format keeps its bytes:
- * {@link ControlEscapes how backspace and form feed are escaped} and {@link NonFinite what a NaN
- * or infinite gauge becomes}.
+ * JSON (RFC 8259) for sink authors, appended to a {@link StringBuilder}: strings, numbers, a
+ * measurement's value, tags and an event's fields as objects. It writes the parts every JSON
+ * format of Tandem's data agrees on; the keys and the layout (one object per line, a batch as an
+ * array, ...) stay with your format. Tandem's own JSON formats (the HTTP sink's JSON Lines, the
+ * Kafka sink's records) are built on it.
+ *
+ * <pre>{@code
+ * JsonWriter json = new JsonWriter(JsonWriter.ControlEscapes.ALL_SHORT_FORMS, JsonWriter.NonFinite.NULL);
+ * StringBuilder sb = new StringBuilder("{\"name\":");
+ * json.string(sb, event.name());
+ * sb.append(",\"tags\":");
+ * json.tags(sb, event.tags());
+ * sb.append(",\"fields\":");
+ * json.fields(sb, event);
+ * sb.append('}');
+ * }</pre>
  *
  * <p>Strings: quote and backslash are escaped, every control character (U+0000 to U+001F) too,
  * and so is an unpaired surrogate, as {@code \}{@code uXXXX} in lower-case hex: encoded to UTF-8
  * it would otherwise become a replacement character and be lost. A paired surrogate, DEL and
- * everything else are written as they are.
+ * everything else are written as they are, so the output is valid JSON for any Java string and no
+ * name, tag or value can end a string early or add a member. The two choices JSON leaves to the
+ * writer are fixed per instance: {@link ControlEscapes how backspace and form feed are escaped}
+ * and {@link NonFinite what a NaN or infinite gauge becomes}.
  *
- * <p>Immutable and stateless: one instance may serve any number of threads.
+ * <p>Immutable and stateless: one instance may serve any number of threads. Appends only; it
+ * never reads what {@code sb} already holds.
  */
 public final class JsonWriter {
     /** Which control characters get a two-character escape; the others are {@code \}{@code u00XX}. */
@@ -44,6 +57,11 @@ public final class JsonWriter {
     private final boolean shortBackspaceAndFormFeed;
     private final NonFinite nonFinite;
 
+    /**
+     * A writer with these two choices fixed.
+     *
+     * @throws NullPointerException if either is null
+     */
     public JsonWriter(ControlEscapes controlEscapes, NonFinite nonFinite) {
         this.controlEscapes = Objects.requireNonNull(controlEscapes, "controlEscapes");
         this.shortBackspaceAndFormFeed = controlEscapes == ControlEscapes.ALL_SHORT_FORMS;
@@ -90,16 +108,10 @@ public final class JsonWriter {
             sb.append(v);
             return;
         }
-        switch (nonFinite) {
-            case NULL:
-                sb.append("null");
-                break;
-            case STRING:
-                sb.append(Double.isNaN(v) ? "\"NaN\"" : v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-                break;
-            default:
-                throw new IllegalStateException("nonFinite: " + nonFinite);
-        }
+        sb.append(switch (nonFinite) {
+            case NULL -> "null";
+            case STRING -> Double.isNaN(v) ? "\"NaN\"" : v > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+        });
     }
 
     /** A measurement's value: a counter's exact total as an integer, a gauge as {@link #number}. */

@@ -1,13 +1,15 @@
-package dev.tandem.stats.internal;
+package dev.tandem.stats.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.tandem.stats.testing.TestEvents;
+import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.Tags;
-import dev.tandem.stats.internal.JsonWriter.ControlEscapes;
-import dev.tandem.stats.internal.JsonWriter.NonFinite;
+import dev.tandem.stats.json.JsonWriter.ControlEscapes;
+import dev.tandem.stats.json.JsonWriter.NonFinite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,9 +72,9 @@ class JsonWriterTest {
         sb.append(' ');
         SHORT.tags(sb, Tags.empty());
         sb.append(' ');
-        SHORT.fields(sb, EventType.detached("e", "id", "n").newEvent(0, Tags.empty(), Long.MIN_VALUE, 7));
+        SHORT.fields(sb, Event.of(TestEvents.type("e", "id", "n"), 0, Tags.empty(), Long.MIN_VALUE, 7));
         sb.append(' ');
-        SHORT.fields(sb, EventType.detached("e").newEvent(0, Tags.empty()));
+        SHORT.fields(sb, Event.of(TestEvents.type("e"), 0, Tags.empty()));
         sb.append(' ');
         SHORT.value(sb, Measurement.counter("c", Tags.empty(), Long.MAX_VALUE));
         sb.append(' ');

@@ -1,4 +1,4 @@
-package dev.tandem.core;
+package dev.tandem.core.diagnostics;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +9,7 @@ import java.util.Map;
  * Every platform thread of this JVM grouped by identical stack, counted, most common first: the
  * pprof goroutine profile for a server not yet on Tandem, where it shows at a glance that 10,000
  * threads wait at the same line. ({@link Thread#getAllStackTraces()} does not list virtual threads;
- * pairs on virtual threads are in {@link ConnectionManager#dump()}.)
+ * pairs on virtual threads are in {@link dev.tandem.core.ConnectionManager#dump()}.)
  */
 public final class ThreadProfile {
     private static final int MAX_FRAMES = 40;

@@ -11,6 +11,6 @@ package dev.tandem.core;
  * progress.
  */
 @FunctionalInterface
-public interface Writer<M> {
+public interface MessageWriter<M> {
     void write(M message, PairContext<M> ctx) throws Exception;
 }

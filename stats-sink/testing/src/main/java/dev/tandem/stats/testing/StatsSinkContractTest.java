@@ -1,9 +1,20 @@
-package dev.tandem.stats;
+package dev.tandem.stats.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tandem.stats.Batch;
+import dev.tandem.stats.Counter;
+import dev.tandem.stats.Event;
+import dev.tandem.stats.EventType;
+import dev.tandem.stats.Measurement;
+import dev.tandem.stats.SinkOptions;
+import dev.tandem.stats.SinkState;
+import dev.tandem.stats.SinkStats;
+import dev.tandem.stats.StatsPipeline;
+import dev.tandem.stats.StatsSink;
+import dev.tandem.stats.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +97,8 @@ public abstract class StatsSinkContractTest {
             for (int i = 0; i < arity; i++) {
                 values[i] = i % 2 == 0 ? Long.MAX_VALUE - i : Long.MIN_VALUE + i;
             }
-            events.add(EventType.detached("contract.arity" + arity, names).newEvent(now, awkward, values));
-            events.add(EventType.detached("contract.plain", names).newEvent(now, Tags.empty(), values));
+            events.add(Event.of(TestEvents.type("contract.arity" + arity, names), now, awkward, values));
+            events.add(Event.of(TestEvents.type("contract.plain", names), now, Tags.empty(), values));
         }
         List<Measurement> metrics = List.of(
                 Measurement.counter("contract.counter", Tags.empty(), 0),
@@ -105,11 +116,11 @@ public abstract class StatsSinkContractTest {
     @Test
     public void publishesALargeBatch() throws Exception {
         StatsSink s = sink();
-        EventType t = EventType.detached("contract.large", "seq");
+        EventType t = TestEvents.type("contract.large", "seq");
         long now = System.currentTimeMillis();
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            events.add(t.newEvent(now, Tags.of("k", "v"), i));
+            events.add(Event.of(t, now, Tags.of("k", "v"), i));
         }
         s.publish(Batch.of("contract", now, events, List.of()));
         long received = receivedEvents(s);
@@ -157,9 +168,9 @@ public abstract class StatsSinkContractTest {
         StatsSink s = sink();
         assumeTrue(receivedEvents(s) >= 0, "this sink cannot read back what it received");
         long before = receivedEvents(s);
-        EventType t = EventType.detached("contract.readback", "n");
+        EventType t = TestEvents.type("contract.readback", "n");
         s.publish(Batch.of("contract", System.currentTimeMillis(),
-                List.of(t.newEvent(1, Tags.empty(), 1), t.newEvent(2, Tags.empty(), 2)), List.of()));
+                List.of(Event.of(t, 1, Tags.empty(), 1), Event.of(t, 2, Tags.empty(), 2)), List.of()));
         assertEquals(before + 2, receivedEvents(s));
     }
 }

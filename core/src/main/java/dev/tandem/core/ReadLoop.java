@@ -17,6 +17,6 @@ package dev.tandem.core;
  * {@link PairContext#markRead(long)}.
  */
 @FunctionalInterface
-public interface Reader<M> {
+public interface ReadLoop<M> {
     void read(PairContext<M> ctx) throws Exception;
 }

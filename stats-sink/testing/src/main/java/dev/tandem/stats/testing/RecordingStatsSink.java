@@ -1,5 +1,11 @@
-package dev.tandem.stats;
+package dev.tandem.stats.testing;
 
+import dev.tandem.stats.Batch;
+import dev.tandem.stats.Event;
+import dev.tandem.stats.Measurement;
+import dev.tandem.stats.StatsPipeline;
+import dev.tandem.stats.StatsSink;
+import dev.tandem.stats.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

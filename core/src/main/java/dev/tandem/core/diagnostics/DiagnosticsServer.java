@@ -1,11 +1,17 @@
-package dev.tandem.core;
+package dev.tandem.core.diagnostics;
+
+import dev.tandem.core.CloseInfo;
+import dev.tandem.core.ConnectionManager;
+import dev.tandem.core.PairSnapshot;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +27,10 @@ import java.util.concurrent.Executors;
  *   <li>{@code /tandem/counts} — exact counts</li>
  *   <li>{@code /tandem/threads} — every JVM thread grouped by stack ({@link ThreadProfile})</li>
  * </ul>
+ *
+ * <p>Start one with {@link #start(ConnectionManager, int)}; it stops by {@link #stop()} or when its
+ * manager has shut down. One thread ({@code tandem-diagnostics}) answers the requests of one
+ * endpoint, one at a time.
  */
 public final class DiagnosticsServer {
     private final HttpServer server;
@@ -31,7 +41,33 @@ public final class DiagnosticsServer {
         this.executor = executor;
     }
 
-    static DiagnosticsServer start(ConnectionManager mgr, InetSocketAddress address) throws IOException {
+    /**
+     * Serves {@code manager}'s views on {@code 127.0.0.1:port} (0 picks a free port; see
+     * {@link #address()}).
+     *
+     * @throws IllegalStateException if the manager is shut down
+     * @throws IllegalArgumentException if {@code port} is outside 0..65535
+     * @throws IOException if the port cannot be bound
+     */
+    public static DiagnosticsServer start(ConnectionManager manager, int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        return start(manager, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /**
+     * As {@link #start(ConnectionManager, int)}, on an address of your choice. The views carry no
+     * message contents but do show peers' addresses and your stacks, and there is no
+     * authentication: keep it on loopback unless something in front of it guards it.
+     */
+    public static DiagnosticsServer start(ConnectionManager manager, InetSocketAddress address) throws IOException {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(address, "address");
+        if (manager.isShutdown()) {
+            throw new IllegalStateException("manager '" + manager.name() + "' is shut down");
+        }
+        ConnectionManager mgr = manager;
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tandem-diagnostics");
@@ -41,7 +77,9 @@ public final class DiagnosticsServer {
         server.setExecutor(executor);
         server.createContext("/tandem/", exchange -> handle(mgr, exchange));
         server.start();
-        return new DiagnosticsServer(server, executor);
+        DiagnosticsServer d = new DiagnosticsServer(server, executor);
+        mgr.terminationFuture().whenComplete((report, never) -> d.stop());
+        return d;
     }
 
     /** Where it listens (the real port when started with 0). */
