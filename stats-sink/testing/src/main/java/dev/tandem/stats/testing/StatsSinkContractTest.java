@@ -40,6 +40,9 @@ public abstract class StatsSinkContractTest {
     private final List<StatsSink> opened = new ArrayList<>();
     private final List<StatsPipeline> pipelines = new ArrayList<>();
 
+    /** For subclasses: one per sink implementation under test. */
+    protected StatsSinkContractTest() {}
+
     /** A fresh sink, ready to publish. */
     protected abstract StatsSink newSink() throws Exception;
 
