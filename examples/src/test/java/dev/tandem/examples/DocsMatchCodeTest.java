@@ -201,6 +201,77 @@ class DocsMatchCodeTest {
         }
     }
 
+    /** Where the architecture page's class names are looked up: every package of Tandem's artifacts. */
+    private static final List<String> TANDEM_PACKAGES = List.of("dev.tandem.core", "dev.tandem.core.diagnostics",
+            "dev.tandem.stats", "dev.tandem.stats.internal", "dev.tandem.stats.json", "dev.tandem.stats.http",
+            "dev.tandem.stats.statsd", "dev.tandem.stats.testing", "dev.tandem.stats.kafka",
+            "dev.tandem.stats.micrometer", "dev.tandem.examples", "dev.tandem.examples.modules");
+    /** Names the page uses that are not Tandem's classes. */
+    private static final Set<String> NOT_TANDEM = Set.of("README", "MeterBinder", "LongAdder", "Thread", "JCTools",
+            "JDK", "JSON", "MPSC", "JPMS", "OPEN", "CLOSING", "CLOSED", "STUCK", "RUNNING", "STALLED", "BACKOFF",
+            "UDP", "HTTP", "API", "CAS", "IllegalArgumentException", "EXPLICIT", "SHUTDOWN");
+
+    @Test
+    void everyClassAndMethodTheArchitecturePageNamesExists() throws IOException {
+        String page = read("docs/architecture.md");
+        List<String> missing = new ArrayList<>();
+        int checked = 0;
+        Matcher member = Pattern.compile("\\b([A-Z][A-Za-z0-9]*)\\.([a-z][A-Za-z0-9]*)\\b").matcher(page);
+        while (member.find()) {
+            if (NOT_TANDEM.contains(member.group(1))) {
+                continue;
+            }
+            Class<?> c = tandemClass(member.group(1));
+            checked++;
+            if (c == null) {
+                missing.add(member.group() + " (no class " + member.group(1) + ")");
+            } else if (!declares(c, member.group(2))) {
+                missing.add(member.group() + " (" + c.getName() + " has no " + member.group(2) + ")");
+            }
+        }
+        Matcher quoted = Pattern.compile("`([A-Z][A-Za-z0-9]*)`").matcher(page);
+        while (quoted.find()) {
+            if (!NOT_TANDEM.contains(quoted.group(1)) && tandemClass(quoted.group(1)) == null) {
+                missing.add("`" + quoted.group(1) + "` (no such class)");
+            }
+            checked++;
+        }
+        assertTrue(checked > 40, "the page names Tandem's classes and methods: " + checked);
+        assertEquals(List.of(), missing, "docs/architecture.md names what the code does not have");
+    }
+
+    private static Class<?> tandemClass(String simpleName) {
+        for (String pkg : TANDEM_PACKAGES) {
+            try {
+                return Class.forName(pkg + "." + simpleName, false, DocsMatchCodeTest.class.getClassLoader());
+            } catch (ClassNotFoundException notHere) {
+                // next package
+            }
+        }
+        for (String pkg : TANDEM_PACKAGES) { // a nested class, e.g. PairSnapshot.Side
+            for (String outer : List.of("ConnectionManager", "PairSnapshot", "StatsPipeline", "SinkOptions")) {
+                try {
+                    return Class.forName(pkg + "." + outer + "$" + simpleName, false,
+                            DocsMatchCodeTest.class.getClassLoader());
+                } catch (ClassNotFoundException notHere) {
+                    // next
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A method or field of that name in the class or, for an interface's default, its supertypes. */
+    private static boolean declares(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            if (Stream.of(k.getDeclaredMethods()).anyMatch(m -> m.getName().equals(name))
+                    || Stream.of(k.getDeclaredFields()).anyMatch(f -> f.getName().equals(name))) {
+                return true;
+            }
+        }
+        return Stream.of(c.getInterfaces()).anyMatch(i -> declares(i, name));
+    }
+
     private static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }

@@ -33,6 +33,20 @@ import java.util.stream.Stream;
 public final class ApiSurface {
     private ApiSurface() {}
 
+    /**
+     * Checks the module whose tests are running (the working directory is its folder): its
+     * {@code target/classes} against {@code api/<artifactId>.txt}, the artifact id read from its
+     * {@code pom.xml}.
+     */
+    public static void checkThisModule() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("</parent>\\s*<artifactId>([^<]+)</artifactId>").matcher(pom);
+        if (!m.find()) {
+            throw new IllegalStateException("no artifactId after the parent in " + Path.of("pom.xml").toAbsolutePath());
+        }
+        check(Path.of("target", "classes"), Path.of("api", m.group(1) + ".txt"));
+    }
+
     /** Compares the surface of the module compiled into {@code classes} with {@code baseline}. */
     public static void check(Path classes, Path baseline) throws IOException {
         List<String> now = describe(classes);
