@@ -286,6 +286,13 @@ final class SinkChannel {
         parkedConsumer.compareAndSet(me, null);
     }
 
+    /** Parks for at most {@code nanos} without telling producers: only time or close ends it. */
+    void deliveryNap(long nanos) {
+        if (nanos > 0 && state.get() != SinkState.CLOSING) {
+            LockSupport.parkNanos(this, nanos);
+        }
+    }
+
     /** Moves up to {@code max} queued events into {@code into[from ..]} (counted in hand); returns how many. */
     int deliveryDrain(Event[] into, int from, int max) {
         int n = max <= 0 ? 0 : stripes.drainTo(into, from, max);
