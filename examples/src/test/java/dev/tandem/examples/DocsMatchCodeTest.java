@@ -171,7 +171,8 @@ class DocsMatchCodeTest {
             String option = unquote(row.get(0));
             if (expected.containsKey(option)) {
                 documented.put(option, row.get(1));
-            } else if (!List.of("closeTimeout", "dropLogInterval", "clock").contains(option)) {
+            } else if (!List.of("closeTimeout", "dropLogInterval", "clock", "timestampTick", "preciseTimestamps",
+                    "producerStripes").contains(option)) {
                 fail("docs/stats-pipeline.md documents an unknown option " + option);
             }
         }

@@ -14,7 +14,8 @@ import java.util.Objects;
  * sink's bounded queue, and a full or unhealthy sink counts a drop instead. The only allocation
  * is the {@link Event} itself, and when no sink can take the event (every queue full, no sink
  * running, or no sink at all) not even that: the drop is counted without reading the clock or
- * building the event. A call with the wrong number of values is a programming error and
+ * building the event. The timestamp is the pipeline's cached clock, a volatile read (see
+ * {@link StatsPipeline.Builder#timestampTick}). A call with the wrong number of values is a programming error and
  * throws {@link IllegalArgumentException}; so does a {@code null} tags argument
  * ({@link NullPointerException}).
  *
@@ -30,16 +31,14 @@ public final class EventType {
     private final String name;
     private final String[] fieldNames;
     private final StatsPipeline pipeline;
-    private final Clock clock;
 
-    EventType(String name, String[] fieldNames, StatsPipeline pipeline, Clock clock) {
+    EventType(String name, String[] fieldNames, StatsPipeline pipeline) {
         this.name = name;
         this.fieldNames = fieldNames;
         this.pipeline = pipeline;
-        this.clock = clock;
     }
 
-    static EventType create(String name, String[] fieldNames, StatsPipeline pipeline, Clock clock) {
+    static EventType create(String name, String[] fieldNames, StatsPipeline pipeline) {
         Checks.notEmpty("name", name);
         Objects.requireNonNull(fieldNames, "fieldNames");
         Checks.atMost("fieldNames.length", fieldNames.length, "MAX_FIELDS", MAX_FIELDS);
@@ -53,7 +52,7 @@ public final class EventType {
                 }
             }
         }
-        return new EventType(name, copy, pipeline, clock);
+        return new EventType(name, copy, pipeline);
     }
 
     public String name() {
@@ -121,7 +120,7 @@ public final class EventType {
         }
         long admitted = pipeline.admit();
         if (admitted != 0) { // else no sink can take it now, and each has counted its drop: build nothing
-            pipeline.dispatch(new Event(this, clock.currentTimeMillis(), tags, v0, v1, v2, v3, v4, v5), admitted);
+            pipeline.dispatch(new Event(this, pipeline.eventMillis(), tags, v0, v1, v2, v3, v4, v5), admitted);
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.tandem.stats;
 
 import dev.tandem.stats.internal.Checks;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
@@ -19,8 +18,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Implementation notes: registration goes through a {@link ConcurrentHashMap} keyed by
  * (name, tags) and is rare; updates touch only the metric (a {@link LongAdder} or a volatile
- * long) and never the map. {@link #snapshot()} runs on delivery threads and iterates a
- * copy-on-write list kept in registration order, so sinks see a stable order. A gauge function
+ * long) and never the map. The metrics in registration order are a copy-on-write array
+ * ({@code ordered}, replaced under the registry's lock on register and remove), so sinks see a
+ * stable order and a reader iterates it without a lock or an iterator. {@link #snapshotInto}
+ * runs on delivery threads: it measures into the caller's own array and allocates only a
+ * {@link Measurement} for a metric whose value changed since that caller's previous snapshot
+ * (measurements are immutable, so an unchanged one is handed out again). A gauge function
  * runs on the delivery thread inside the publish timeout, so a hanging one marks that sink
  * STALLED rather than freezing anything else.
  */
@@ -28,7 +31,7 @@ final class MetricRegistry {
     private static final Logger log = LoggerFactory.getLogger(StatsPipeline.class);
 
     private final ConcurrentHashMap<Id, Metric> byId = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<Metric> ordered = new CopyOnWriteArrayList<>();
+    private volatile Metric[] ordered = new Metric[0];
 
     Counter counter(String name, Tags tags) {
         Metric m = register(name, tags, AdderCounter.class, AdderCounter::new);
@@ -47,7 +50,7 @@ final class MetricRegistry {
         if (prior != null) {
             throw new IllegalArgumentException("gauge " + id + " is already registered (expected: a new name or tags)");
         }
-        ordered.add(fresh);
+        append(fresh);
         return fresh;
     }
 
@@ -58,7 +61,7 @@ final class MetricRegistry {
         if (byId.putIfAbsent(id, fresh) != null) {
             throw new IllegalArgumentException("counter " + id + " is already registered");
         }
-        ordered.add(fresh);
+        append(fresh);
     }
 
     private <M extends Metric> Metric register(String name, Tags tags, Class<M> kind,
@@ -69,7 +72,7 @@ final class MetricRegistry {
             M fresh = factory.apply(id);
             m = byId.putIfAbsent(id, fresh);
             if (m == null) {
-                ordered.add(fresh);
+                append(fresh);
                 return fresh;
             }
         }
@@ -88,19 +91,66 @@ final class MetricRegistry {
             return false;
         }
         if (byId.remove(id, m)) {
-            ordered.remove(m);
+            detach(m);
             return true;
         }
         return false;
     }
 
-    /** The current value of every metric, in registration order. */
-    List<Measurement> snapshot() {
-        List<Measurement> out = new ArrayList<>(ordered.size());
-        for (Metric m : ordered) {
-            out.add(m.measure());
+    private synchronized void append(Metric m) {
+        Metric[] now = ordered;
+        Metric[] next = Arrays.copyOf(now, now.length + 1);
+        next[now.length] = m;
+        ordered = next;
+    }
+
+    private synchronized void detach(Metric m) {
+        Metric[] now = ordered;
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] == m) {
+                Metric[] next = new Metric[now.length - 1];
+                System.arraycopy(now, 0, next, 0, i);
+                System.arraycopy(now, i + 1, next, i, now.length - i - 1);
+                ordered = next;
+                return;
+            }
         }
-        return Collections.unmodifiableList(out);
+    }
+
+    /** The current value of every metric, in registration order: a new list. */
+    List<Measurement> snapshot() {
+        Metric[] ms = ordered;
+        Measurement[] out = new Measurement[ms.length];
+        for (int i = 0; i < ms.length; i++) {
+            out[i] = ms[i].measure(null);
+        }
+        return Collections.unmodifiableList(Arrays.asList(out));
+    }
+
+    /**
+     * One delivery loop's reused snapshot: measures every metric into {@code into}, reusing the
+     * measurement it held for a metric whose value has not changed. Allocates nothing in steady
+     * state (but a new measurement per changed value, and new arrays when metrics were registered
+     * or removed since the last call).
+     */
+    void snapshotInto(Snapshot into) {
+        Metric[] ms = ordered;
+        if (ms != into.metrics) {
+            into.metrics = ms;
+            into.values = new Measurement[ms.length];
+            into.view.reset(into.values, ms.length);
+        }
+        Measurement[] values = into.values;
+        for (int i = 0; i < ms.length; i++) {
+            values[i] = ms[i].measure(values[i]);
+        }
+    }
+
+    /** A delivery loop's snapshot buffers; confined to that loop's thread. */
+    static final class Snapshot {
+        private Metric[] metrics;
+        private Measurement[] values = new Measurement[0];
+        final BatchList<Measurement> view = new BatchList<>("batch metrics", values);
     }
 
     /** (name, tags): the identity of a metric. */
@@ -144,13 +194,24 @@ final class MetricRegistry {
             return id.tags;
         }
 
-        abstract Measurement measure();
+        /** The current value; {@code previous} (this metric's last measurement, or null) if it is unchanged. */
+        abstract Measurement measure(Measurement previous);
 
         abstract String describe();
 
+        final Measurement counterValue(Measurement previous, long total) {
+            return previous != null && previous.longValue() == total ? previous
+                    : Measurement.counter(id.name, id.tags, total);
+        }
+
+        final Measurement gaugeValue(Measurement previous, double value) {
+            return previous != null && Double.compare(previous.value(), value) == 0 ? previous
+                    : Measurement.gauge(id.name, id.tags, value);
+        }
+
         @Override
         public String toString() {
-            return measure().toString();
+            return measure(null).toString();
         }
     }
 
@@ -180,8 +241,8 @@ final class MetricRegistry {
         }
 
         @Override
-        Measurement measure() {
-            return Measurement.counter(id.name, id.tags, adder.sum());
+        Measurement measure(Measurement previous) {
+            return counterValue(previous, adder.sum());
         }
 
         @Override
@@ -199,8 +260,8 @@ final class MetricRegistry {
         }
 
         @Override
-        Measurement measure() {
-            return Measurement.counter(id.name, id.tags, fn.getAsLong());
+        Measurement measure(Measurement previous) {
+            return counterValue(previous, fn.getAsLong());
         }
 
         @Override
@@ -227,8 +288,8 @@ final class MetricRegistry {
         }
 
         @Override
-        Measurement measure() {
-            return Measurement.gauge(id.name, id.tags, value());
+        Measurement measure(Measurement previous) {
+            return gaugeValue(previous, value());
         }
 
         @Override
@@ -260,8 +321,8 @@ final class MetricRegistry {
         }
 
         @Override
-        Measurement measure() {
-            return Measurement.gauge(id.name, id.tags, value());
+        Measurement measure(Measurement previous) {
+            return gaugeValue(previous, value());
         }
 
         @Override

@@ -1,7 +1,5 @@
 package dev.tandem.stats;
 
-import dev.tandem.stats.internal.JcTools;
-import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li><b>Who calls what.</b> {@link #offer} (or its two halves, {@link #refusedAtDoor} before
  *       the event is built and {@link #offerAdmitted} after) and {@link #dropReEntrant} run on any
- *       producer thread; they read the state once, offer to the bounded MPSC queue or bump a
+ *       producer thread; they read the state once, offer to the producer's own stripe of the
+ *       sink's storage ({@link EventStripes}: bounded MPSC queues, one per core) or bump a
  *       {@link LongAdder}, and never spin, park or take a lock. Everything named
- *       {@code delivery*} runs only on the sink's single delivery thread (the queue's only
+ *       {@code delivery*} runs only on the sink's single delivery thread (the stripes' only
  *       consumer). {@link #checkStall} runs on the watchdog. {@link #beginClose} runs on the
  *       thread that closes the pipeline.</li>
  *   <li><b>State</b> is one {@link AtomicReference} moved only by CAS. Producers accept only in
@@ -25,36 +24,38 @@ import java.util.concurrent.locks.LockSupport;
  *       terminal for everyone but the delivery thread (which moves CLOSING to CLOSED).</li>
  *   <li><b>Books.</b> {@code recorded = enqueued + drops at the door};
  *       {@code enqueued = delivered + drops after dequeue + queued + inHand}. {@code enqueued}
- *       and {@code queued} are read from the queue's own producer/consumer indices, so the hot
+ *       and {@code queued} are read from the stripes' own producer/consumer indices, so the hot
  *       path pays for no counter on success. Consumer-side counters have a single writer and are
  *       published with {@code lazySet}.</li>
  *   <li><b>Benign races.</b> A producer that read RUNNING just before the state changed may
  *       still enqueue: the event is then published later (STALLED, BACKOFF) or, once the sink is
  *       CLOSED, reported as a shutdown drop by {@link #stats()}. A snapshot read while producers
  *       run is not atomic across counters; at quiescence every identity is exact.</li>
- *   <li><b>Refusing before the event exists.</b> {@code fullSeen} is set by a producer whose
- *       offer failed and cleared by one that finds room again. While it is set, producers check
- *       the queue's size (from its indices) at the door and, if it is still at capacity, count a
- *       {@code queue_full} drop without building the event: no timestamp, no allocation. It is
- *       only a hint: a stale {@code false} costs one event built and refused by the offer, as
- *       before; a stale {@code true} costs one size check, and the size decides. An event is never
- *       refused at the door while the size shows room. The size may lag a concurrent drain by a
- *       moment, which is the same as the offer having run a moment earlier.</li>
+ *   <li><b>Refusing before the event exists.</b> Each stripe's {@code fullSeen} is set by a
+ *       producer whose offer to it failed and cleared by one that finds room again. While it is
+ *       set, the stripe's producers check its size (from its indices) at the door and, if it is
+ *       still at capacity, count a {@code queue_full} drop without building the event: no
+ *       timestamp, no allocation. It is only a hint: a stale {@code false} costs one event built
+ *       and refused by the offer, as before; a stale {@code true} costs one size check, and the
+ *       size decides. An event is never refused at the door while its stripe shows room. The size
+ *       may lag a concurrent drain by a moment, which is the same as the offer having run a moment
+ *       earlier.</li>
  *   <li><b>Wake-up.</b> The delivery thread parks for at most its linger. Before parking it
- *       publishes how many more events would fill its batch; the producer that sees the queue
- *       reach that size unparks it (one CAS, so one unpark per park).</li>
+ *       publishes how many events in one stripe should wake it (what would fill its batch, but
+ *       at most half a stripe when there are several, so that producers spread over the stripes
+ *       wake it long before any stripe is full); the producer that sees its own stripe reach
+ *       that size unparks it (one CAS, so one unpark per park). A producer reads only its own
+ *       stripe's indices, never another's.</li>
  * </ul>
  */
 final class SinkChannel {
     final String name;
     final StatsSink sink;
     final SinkOptions options;
-    final Queue<Event> queue;
+    final EventStripes stripes;
     final int capacity;
 
     private final AtomicReference<SinkState> state = new AtomicReference<>(SinkState.RUNNING);
-    /** A producer found the queue full; a hint only (see the class notes), written only when it changes. */
-    private volatile boolean fullSeen;
     private final LongAdder[] doorDrops = new LongAdder[DropReason.values().length];
 
     // Written only by the delivery thread.
@@ -73,7 +74,7 @@ final class SinkChannel {
 
     // Wake-up protocol between producers and the parked delivery thread.
     private final AtomicReference<Thread> parkedConsumer = new AtomicReference<>();
-    private volatile int wakeAtQueued = Integer.MAX_VALUE;
+    private volatile int wakeAtStripe = Integer.MAX_VALUE;
 
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean deliveryExited;
@@ -82,11 +83,15 @@ final class SinkChannel {
     private volatile boolean closedCleanly;
 
     SinkChannel(String name, StatsSink sink, SinkOptions options) {
+        this(name, sink, options, EventStripes.perCore(options.queueCapacity()));
+    }
+
+    SinkChannel(String name, StatsSink sink, SinkOptions options, int stripeCount) {
         this.name = name;
         this.sink = sink;
         this.options = options;
-        this.queue = JcTools.newFixedMpscQueue(options.queueCapacity());
-        this.capacity = JcTools.capacity(queue);
+        this.stripes = new EventStripes(options.queueCapacity(), stripeCount);
+        this.capacity = stripes.capacity();
         for (int i = 0; i < doorDrops.length; i++) {
             doorDrops[i] = new LongAdder();
             afterDrops[i] = new AtomicLong();
@@ -114,26 +119,28 @@ final class SinkChannel {
             doorDrops[reasonAtDoor(s).ordinal()].increment();
             return true;
         }
-        if (fullSeen) {
-            if (queue.size() >= capacity) {
+        EventStripes.Stripe home = stripes.home();
+        if (home.fullSeen) {
+            if (home.queue.size() >= home.capacity) {
                 doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
                 return true;
             }
-            fullSeen = false; // room again: build the event and offer it
+            home.fullSeen = false; // room again: build the event and offer it
         }
         return false;
     }
 
     /** The second half of {@link #offer}, for an event this sink admitted at the door. */
     void offerAdmitted(Event e) {
-        if (!queue.offer(e)) {
-            if (!fullSeen) {
-                fullSeen = true;
+        EventStripes.Stripe home = stripes.home();
+        if (!home.queue.offer(e)) {
+            if (!home.fullSeen) {
+                home.fullSeen = true;
             }
             doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
             return;
         }
-        if (parkedConsumer.get() != null && queue.size() >= wakeAtQueued) {
+        if (parkedConsumer.get() != null && home.queue.size() >= wakeAtStripe) {
             wakeConsumer();
         }
     }
@@ -259,19 +266,52 @@ final class SinkChannel {
         lastError = t;
     }
 
-    /** Parks until {@code deadlineNanos} (by {@link System#nanoTime()}-like clock units) or a wake-up. */
+    /**
+     * Parks for at most {@code nanos}, or until a producer sees {@code wakeAtQueued} events queued
+     * (in its own stripe: see the class notes; {@link Integer#MAX_VALUE} for no early wake-up).
+     */
     void deliveryPark(long nanos, int wakeAtQueued) {
         if (nanos <= 0) {
             return;
         }
         Thread me = Thread.currentThread();
-        this.wakeAtQueued = wakeAtQueued;
+        int perStripe = stripes.count() == 1 || wakeAtQueued == Integer.MAX_VALUE ? wakeAtQueued
+                : Math.min(wakeAtQueued, Math.max(1, stripes.stripeCapacity() / 2));
+        this.wakeAtStripe = perStripe;
         parkedConsumer.set(me);
         // Re-check after advertising: a producer that offered before seeing us parked won't wake us.
-        if (queue.size() < wakeAtQueued && state.get() != SinkState.CLOSING) {
+        if (!stripes.anyHolds(perStripe) && stripes.size() < wakeAtQueued && state.get() != SinkState.CLOSING) {
             LockSupport.parkNanos(this, nanos);
         }
         parkedConsumer.compareAndSet(me, null);
+    }
+
+    /** Parks for at most {@code nanos} without telling producers: only time or close ends it. */
+    void deliveryNap(long nanos) {
+        if (nanos > 0 && state.get() != SinkState.CLOSING) {
+            LockSupport.parkNanos(this, nanos);
+        }
+    }
+
+    /** Moves up to {@code max} queued events into {@code into[from ..]} (counted in hand); returns how many. */
+    int deliveryDrain(Event[] into, int from, int max) {
+        int n = max <= 0 ? 0 : stripes.drainTo(into, from, max);
+        deliveryTook(n);
+        return n;
+    }
+
+    /** Takes every event queued now and counts it dropped for {@code reason}. */
+    void deliveryDropQueued(DropReason reason) {
+        int n;
+        do {
+            n = stripes.discard(4096);
+            deliveryTook(n);
+            deliveryDropped(n, reason);
+        } while (n > 0);
+    }
+
+    boolean queueEmpty() {
+        return stripes.isEmpty();
     }
 
     /** A close() that threw: remembered as the last error, not counted as a publish failure. */
@@ -327,15 +367,56 @@ final class SinkChannel {
             doorTotal += atDoor;
             dropped[r.ordinal()] = atDoor + afterDrops[r.ordinal()].get();
         }
-        long taken = JcTools.takenCount(queue);
-        long enqueued = JcTools.offeredCount(queue);
+        long taken = stripes.taken();
+        long enqueued = stripes.offered();
         long queued = Math.max(0, enqueued - taken);
-        if (exited && s == SinkState.CLOSED) {
+        if (stranded(s, exited)) {
             // Nobody will ever take these: they were offered by producers racing with close.
             dropped[DropReason.SHUTDOWN.ordinal()] += queued;
             queued = 0;
         }
         return new SinkStats(name, s, capacity, enqueued + doorTotal, enqueued, delivered.get(), dropped,
                 queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis);
+    }
+
+    private static boolean stranded(SinkState s, boolean exited) {
+        return exited && s == SinkState.CLOSED;
+    }
+
+    // The pipeline's own metrics read these one at a time, with no SinkStats built (the delivery
+    // loop allocates nothing): each is what the same-named SinkStats accessor would say.
+
+    long enqueuedCount() {
+        return stripes.offered();
+    }
+
+    long recordedCount() {
+        long door = 0;
+        for (LongAdder a : doorDrops) {
+            door += a.sum();
+        }
+        return enqueuedCount() + door;
+    }
+
+    long deliveredCount() {
+        return delivered.get();
+    }
+
+    long failuresCount() {
+        return failures.get();
+    }
+
+    long queuedCount() {
+        long taken = stripes.taken();
+        return stranded(state.get(), deliveryExited) ? 0 : Math.max(0, stripes.offered() - taken);
+    }
+
+    long droppedCount(DropReason r) {
+        long n = doorDrops[r.ordinal()].sum() + afterDrops[r.ordinal()].get();
+        if (r == DropReason.SHUTDOWN && stranded(state.get(), deliveryExited)) {
+            long taken = stripes.taken();
+            n += Math.max(0, stripes.offered() - taken);
+        }
+        return n;
     }
 }

@@ -58,6 +58,7 @@ public final class StatsPipeline implements AutoCloseable {
     private final Watchdog watchdog;
     private final Thread watchdogThread;
     private final Clock clock;
+    private final CachedClock cachedClock; // null: each event reads the clock itself
     private final Duration closeTimeout;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
@@ -66,10 +67,14 @@ public final class StatsPipeline implements AutoCloseable {
         this.clock = b.clock;
         this.closeTimeout = b.closeTimeout;
         int n = b.names.size();
+        // An injected clock is read on every event, so tests see exactly the time they set; with no
+        // sink no event is ever built, and there is no watchdog to advance a cache.
+        this.cachedClock = b.preciseTimestamps || b.clock != Clock.system() || n == 0 ? null : new CachedClock(b.clock);
         this.channels = new SinkChannel[n];
         this.deliveryThreads = new Thread[n];
         for (int i = 0; i < n; i++) {
-            SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i));
+            SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i),
+                    b.stripes == 0 ? EventStripes.perCore(b.options.get(i).queueCapacity()) : b.stripes);
             channels[i] = ch;
             registerSelfMetrics(ch);
             deliveryThreads[i] = new DeliveryThread("tandem-stats-" + ch.name, new DeliveryLoop(ch, registry, clock));
@@ -78,7 +83,8 @@ public final class StatsPipeline implements AutoCloseable {
             this.watchdog = null;
             this.watchdogThread = null;
         } else {
-            this.watchdog = new Watchdog(channels, clock, b.dropLogInterval.toNanos(), b.warn);
+            this.watchdog = new Watchdog(channels, clock, b.dropLogInterval.toNanos(), b.warn, cachedClock,
+                    b.timestampTick.toNanos());
             this.watchdogThread = new Thread(watchdog, "tandem-stats-watchdog");
             watchdogThread.setDaemon(true);
         }
@@ -93,17 +99,21 @@ public final class StatsPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The pipeline's own {@code tandem.stats.*} metrics for one sink. Each reads one of the
+     * channel's counters directly (no {@link SinkStats} is built), so a metrics snapshot on a
+     * delivery thread allocates nothing for them.
+     */
     private void registerSelfMetrics(SinkChannel ch) {
         Tags sink = Tags.of("sink", ch.name);
-        registry.functionCounter("tandem.stats.recorded", sink, () -> ch.stats().recorded());
-        registry.functionCounter("tandem.stats.enqueued", sink, () -> ch.stats().enqueued());
-        registry.functionCounter("tandem.stats.delivered", sink, () -> ch.stats().delivered());
+        registry.functionCounter("tandem.stats.recorded", sink, ch::recordedCount);
+        registry.functionCounter("tandem.stats.enqueued", sink, ch::enqueuedCount);
+        registry.functionCounter("tandem.stats.delivered", sink, ch::deliveredCount);
         for (DropReason r : DropReason.values()) {
-            registry.functionCounter("tandem.stats.dropped", sink.and("reason", r.tagValue()),
-                    () -> ch.stats().dropped(r));
+            registry.functionCounter("tandem.stats.dropped", sink.and("reason", r.tagValue()), () -> ch.droppedCount(r));
         }
-        registry.functionCounter("tandem.stats.publish.failures", sink, () -> ch.stats().failures());
-        registry.gauge("tandem.stats.queued", sink, () -> ch.stats().queued());
+        registry.functionCounter("tandem.stats.publish.failures", sink, ch::failuresCount);
+        registry.gauge("tandem.stats.queued", sink, ch::queuedCount);
         for (SinkState s : SinkState.values()) {
             registry.gauge("tandem.stats.state", sink.and("state", s.name().toLowerCase(java.util.Locale.ROOT)),
                     () -> ch.state() == s ? 1 : 0);
@@ -165,7 +175,13 @@ public final class StatsPipeline implements AutoCloseable {
      *     {@value EventType#MAX_FIELDS} fields
      */
     public EventType eventType(String name, String... fieldNames) {
-        return EventType.create(name, fieldNames, this, clock);
+        return EventType.create(name, fieldNames, this);
+    }
+
+    /** An event's timestamp: the cached clock's value, or the clock read now (see {@link Builder#timestampTick}). */
+    long eventMillis() {
+        CachedClock c = cachedClock;
+        return c != null ? c.millis() : clock.currentTimeMillis();
     }
 
     /** Where {@link #admit} returns that every sink is to be offered the event as before (more than 64 sinks). */
@@ -337,6 +353,9 @@ public final class StatsPipeline implements AutoCloseable {
 
     /** Collects sinks and options; {@link #build()} validates them and starts the threads. */
     public static final class Builder {
+        private static final Duration DEFAULT_TIMESTAMP_TICK = Duration.ofMillis(10);
+        private static final Duration MIN_TIMESTAMP_TICK = Duration.ofMillis(1);
+        private static final Duration MAX_TIMESTAMP_TICK = Duration.ofSeconds(1);
         private static final Pattern SINK_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
         private final List<String> names = new ArrayList<>();
@@ -345,6 +364,9 @@ public final class StatsPipeline implements AutoCloseable {
         private Clock clock = Clock.system();
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Duration dropLogInterval = Duration.ofSeconds(60);
+        private Duration timestampTick = DEFAULT_TIMESTAMP_TICK;
+        private boolean preciseTimestamps;
+        private int stripes; // 0: one per core (see EventStripes.perCore)
         private Consumer<String> warn = log::warn;
         private boolean built;
 
@@ -369,6 +391,42 @@ public final class StatsPipeline implements AutoCloseable {
         /** The clock for lingers, timeouts and timestamps (default {@link Clock#system()}). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How often the cached clock that event timestamps come from is advanced (default 10 ms,
+         * from 1 ms to 1 s): an event's timestamp is then at most one tick (plus scheduling delay)
+         * behind the precise time, and reading it costs a producer one volatile load instead of a
+         * {@link System#currentTimeMillis()} call. The pipeline's watchdog thread advances it; no
+         * thread is added. Ignored with {@link #preciseTimestamps(boolean) precise timestamps} or
+         * an injected {@link #clock(Clock) clock}, whose time every event reads itself.
+         */
+        public Builder timestampTick(Duration timestampTick) {
+            this.timestampTick = timestampTick;
+            return this;
+        }
+
+        /**
+         * True to read the clock on every recorded event instead of the cached clock (default
+         * false): exact to the millisecond, at the cost of a clock call per event.
+         */
+        public Builder preciseTimestamps(boolean preciseTimestamps) {
+            this.preciseTimestamps = preciseTimestamps;
+            return this;
+        }
+
+        /**
+         * How many stripes each sink's storage is split into (default 0: one per core, rounded up
+         * to a power of two, fewer for a sink whose stripes would hold under 64 events). Each
+         * producer thread writes to one stripe, chosen by its thread id, so concurrent producers
+         * do not contend; the sink's {@code queueCapacity} is their total, so one thread alone
+         * can fill only its own stripe, {@code queueCapacity / stripes} events (its drops count as
+         * {@code queue_full}). 1 gives every producer the whole capacity, in one shared queue.
+         * Otherwise a power of two, at most 64 and at most half of every sink's capacity.
+         */
+        public Builder producerStripes(int producerStripes) {
+            this.stripes = producerStripes;
             return this;
         }
 
@@ -404,6 +462,18 @@ public final class StatsPipeline implements AutoCloseable {
             }
             Checks.positiveNanos("closeTimeout", closeTimeout);
             Checks.positiveNanos("dropLogInterval", dropLogInterval);
+            long tick = Checks.positiveNanos("timestampTick", timestampTick);
+            if (tick < MIN_TIMESTAMP_TICK.toNanos() || tick > MAX_TIMESTAMP_TICK.toNanos()) {
+                throw new IllegalArgumentException("timestampTick: " + timestampTick + " (expected: "
+                        + MIN_TIMESTAMP_TICK + " to " + MAX_TIMESTAMP_TICK + ")");
+            }
+            if (stripes != 0) {
+                Checks.positive("producerStripes", stripes);
+                if (Integer.bitCount(stripes) != 1 || stripes > 64) {
+                    throw new IllegalArgumentException("producerStripes: " + stripes
+                            + " (expected: 0 for one per core, or a power of two up to 64)");
+                }
+            }
             Set<String> seen = new HashSet<>();
             Map<StatsSink, String> instances = new IdentityHashMap<>();
             for (int i = 0; i < names.size(); i++) {
@@ -413,6 +483,11 @@ public final class StatsPipeline implements AutoCloseable {
                 }
                 if (!seen.add(name)) {
                     throw new IllegalArgumentException("sink name: '" + name + "' registered twice (expected: unique names)");
+                }
+                int room = Integer.highestOneBit(Math.max(1, options.get(i).queueCapacity() - 1)); // rounded capacity / 2
+                if (stripes > room) {
+                    throw new IllegalArgumentException("producerStripes: " + stripes + " (expected: at most " + room
+                            + " for sink '" + name + "' of queueCapacity " + options.get(i).queueCapacity() + ")");
                 }
                 String prior = instances.put(sinks.get(i), name);
                 if (prior != null) {

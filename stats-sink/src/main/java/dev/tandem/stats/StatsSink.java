@@ -25,6 +25,11 @@ public interface StatsSink extends Closeable {
      * Delivers one batch: the events gathered since the last publish (possibly none) and the
      * current cumulative value of every metric. Throwing marks the batch failed; the pipeline
      * retries it after a backoff (see {@link SinkOptions.Builder#maxRetries(int)}).
+     *
+     * <p>The batch is lent for the duration of this call: it and its lists throw
+     * {@link IllegalStateException} once the call returns (the pipeline reuses them for the next
+     * publish). Keep {@link Batch#copy()} of what you need later; events and measurements
+     * themselves are immutable and may be kept.
      */
     void publish(Batch batch) throws Exception;
 

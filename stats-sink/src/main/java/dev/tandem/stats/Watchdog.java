@@ -5,12 +5,15 @@ import java.util.function.Consumer;
 
 /**
  * The pipeline's one watchdog thread ({@code tandem-stats-watchdog}): marks sinks whose publish
- * overran its timeout as STALLED (S5), and writes at most one summary line per sink per interval
- * about drops, failures and stalls (S8).
+ * overran its timeout as STALLED (S5), writes at most one summary line per sink per interval
+ * about drops, failures and stalls (S8), and advances the cached clock that event timestamps come
+ * from (when the pipeline uses one; see {@link CachedClock}).
  *
  * <p>Implementation notes: it never calls user code and never blocks except in its own
  * {@code parkNanos}; {@link #tick(long)} is separate from the thread so tests drive it with their
- * own time. Per-sink fields are confined to the watchdog thread (or to the test calling tick).
+ * own time. Per-sink fields are confined to the watchdog thread (or to the test calling tick). It
+ * wakes every {@code min(stall tick, timestamp tick)}: each wake advances the cached clock first,
+ * then checks for stalls (a few volatile reads per sink) and, once per log interval, the books.
  */
 final class Watchdog implements Runnable {
     private final SinkChannel[] channels;
@@ -26,11 +29,20 @@ final class Watchdog implements Runnable {
     private final int[] stallsSinceLog;
     private final boolean[] reported;
 
+    private final CachedClock timestamps; // null when events read the clock themselves
+    private final long parkNanos;
+
     private volatile boolean stopped;
     private volatile Thread thread;
 
     Watchdog(SinkChannel[] channels, Clock clock, long logIntervalNanos, Consumer<String> warn) {
+        this(channels, clock, logIntervalNanos, warn, null, Long.MAX_VALUE);
+    }
+
+    Watchdog(SinkChannel[] channels, Clock clock, long logIntervalNanos, Consumer<String> warn,
+             CachedClock timestamps, long timestampTickNanos) {
         this.channels = channels;
+        this.timestamps = timestamps;
         this.clock = clock;
         this.logIntervalNanos = logIntervalNanos;
         this.warn = warn;
@@ -50,15 +62,24 @@ final class Watchdog implements Runnable {
         }
         // Stall detection is late by at most a tick: a quarter of the shortest timeout, 1..100 ms.
         this.tickNanos = Math.max(1_000_000L, Math.min(100_000_000L, Math.min(minTimeout / 4, logIntervalNanos)));
+        this.parkNanos = timestamps == null ? tickNanos : Math.min(tickNanos, timestampTickNanos);
     }
 
     @Override
     public void run() {
         thread = Thread.currentThread();
         while (!stopped) {
+            if (timestamps != null) {
+                timestamps.advance();
+            }
             tick(clock.nanoTime());
-            LockSupport.parkNanos(this, tickNanos);
+            LockSupport.parkNanos(this, parkNanos);
         }
+    }
+
+    /** How long the thread parks between two wakes (the shorter of the stall and timestamp ticks). */
+    long parkNanos() {
+        return parkNanos;
     }
 
     void stop() {

@@ -3,7 +3,6 @@ package dev.tandem.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.stats.testing.RecordingStatsSink;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
@@ -15,9 +14,11 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * S2/S3 under load: concurrent producers, a flaky sink (throws, crawls, succeeds), a small queue.
- * After close, for every sink, each recorded event was delivered or dropped exactly once; the
- * sink saw each delivered event once (no duplicates, retries included); counters are exact.
+ * S2/S3 under load: concurrent producers, a flaky sink (throws, crawls, succeeds), a small queue,
+ * storage striped four ways (six producers: some stripes shared, some not). After close, for
+ * every sink, each recorded event was delivered or dropped exactly once; the sink saw each
+ * delivered event once (no duplicates, retries included) and each producer's events in the order
+ * it recorded them; counters are exact.
  */
 @Timeout(120)
 class AccountingStressTest {
@@ -29,10 +30,35 @@ class AccountingStressTest {
         TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(10));
     }
 
+    /** Counts the events it is given and whether each producer's arrive in the order recorded. */
+    static class OrderedSink implements StatsSink {
+        private final long[] lastSeq = new long[PRODUCERS];
+        volatile long events;
+        volatile String outOfOrder;
+
+        OrderedSink() {
+            java.util.Arrays.fill(lastSeq, -1);
+        }
+
+        @Override
+        public void publish(Batch batch) throws Exception {
+            for (Event e : batch.events()) {
+                int producer = (int) e.field(0);
+                long seq = e.field(1);
+                if (seq <= lastSeq[producer] && outOfOrder == null) {
+                    outOfOrder = "producer " + producer + ": seq " + seq + " after " + lastSeq[producer];
+                }
+                lastSeq[producer] = seq;
+            }
+            events += batch.events().size();
+        }
+    }
+
     /** Fails about one publish in four, crawls in some others; remembers every event it accepted. */
     static final class FlakySink implements StatsSink {
         final BitSet seen = new BitSet(PRODUCERS * PER_PRODUCER);
         final AtomicLong accepted = new AtomicLong();
+        final OrderedSink order = new OrderedSink();
         long duplicates;
 
         @Override
@@ -52,14 +78,15 @@ class AccountingStressTest {
                 seen.set(id);
             }
             accepted.addAndGet(batch.events().size());
+            order.publish(batch);
         }
     }
 
     @RepeatedTest(3)
     void everyRecordedEventIsDeliveredOrDroppedExactlyOnce() throws Exception {
         FlakySink flaky = new FlakySink();
-        RecordingStatsSink steady = new RecordingStatsSink();
-        StatsPipeline p = StatsPipeline.builder()
+        OrderedSink steady = new OrderedSink();
+        StatsPipeline p = StatsPipeline.builder().producerStripes(4)
                 .sink("flaky", flaky, SinkOptions.builder().queueCapacity(256).batchSize(32)
                         .linger(Duration.ofMillis(1)).backoff(Duration.ofMillis(1), Duration.ofMillis(4))
                         .maxRetries(1).build())
@@ -109,6 +136,9 @@ class AccountingStressTest {
         assertEquals(flaky.seen.cardinality(), f.delivered(), "distinct events delivered");
         assertTrue(f.failures() > 0, "the sink did fail: " + f);
         SinkStats s = p.sinkStats("steady");
-        assertEquals(steady.eventCount(), s.delivered(), "steady sink got what the books say");
+        assertEquals(steady.events, s.delivered(), "steady sink got what the books say");
+        assertEquals(null, steady.outOfOrder, "each producer's events in the order it recorded them (steady)");
+        assertEquals(null, flaky.order.outOfOrder, "each producer's events in the order it recorded them (flaky)");
+        assertTrue(s.delivered() > 0 && f.delivered() > 0, "both sinks delivered: " + s + " " + f);
     }
 }

@@ -51,6 +51,27 @@ class BadInputTest {
     }
 
     @Test
+    void timestampAndStripeOptionsAreValidatedAtBuild() {
+        npe("timestampTick", () -> StatsPipeline.builder().timestampTick(null).build());
+        iae("timestampTick: PT0S (expected: > 0)", () -> StatsPipeline.builder().timestampTick(Duration.ZERO).build());
+        iae("timestampTick: PT2S (expected: PT0.001S to PT1S)",
+                () -> StatsPipeline.builder().timestampTick(Duration.ofSeconds(2)).build());
+        iae("timestampTick: PT0.0005S (expected: PT0.001S to PT1S)",
+                () -> StatsPipeline.builder().timestampTick(Duration.ofNanos(500_000)).build());
+        iae("producerStripes: -1 (expected: > 0)", () -> StatsPipeline.builder().producerStripes(-1).build());
+        iae("producerStripes: 3 (expected: 0 for one per core, or a power of two up to 64)",
+                () -> StatsPipeline.builder().producerStripes(3).build());
+        iae("producerStripes: 128 (expected: 0 for one per core, or a power of two up to 64)",
+                () -> StatsPipeline.builder().producerStripes(128).build());
+        iae("producerStripes: 4 (expected: at most 2 for sink 'small' of queueCapacity 3)",
+                () -> StatsPipeline.builder().producerStripes(4).sink("small", new RecordingStatsSink(),
+                        SinkOptions.builder().queueCapacity(3).batchSize(1).build()).build());
+        pipeline = StatsPipeline.builder().producerStripes(2).timestampTick(Duration.ofSeconds(1))
+                .sink("ok", new RecordingStatsSink(), SinkOptions.builder().queueCapacity(3).batchSize(1).build()).build();
+        assertEquals(4, pipeline.sinkStats("ok").queueCapacity(), "two stripes of two: the capacity is their total");
+    }
+
+    @Test
     void nonPositiveNumbersAreRejectedWithTheExpectedRange() {
         options("queueCapacity: 0 (expected: > 0)", b -> b.queueCapacity(0));
         options("queueCapacity: -5 (expected: > 0)", b -> b.queueCapacity(-5));

@@ -39,7 +39,7 @@ class DeliveryTest {
 
         @Override
         public void publish(Batch batch) {
-            batches.add(batch);
+            batches.add(batch.copy()); // a batch is lent for its publish only
             events.addAndGet(batch.events().size());
         }
     }
@@ -92,7 +92,7 @@ class DeliveryTest {
         List<Batch> attempts = new CopyOnWriteArrayList<>();
         StatsSink failsTwice = batch -> {
             if (!batch.events().isEmpty()) {
-                attempts.add(batch);
+                attempts.add(batch.copy());
                 if (attempts.size() <= 2) {
                     throw new java.io.IOException("try again");
                 }

@@ -1,7 +1,6 @@
 package dev.tandem.stats;
 
 import dev.tandem.stats.testing.TestEvents;
-import dev.tandem.stats.internal.JcTools;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -12,12 +11,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The record / drain / drop path of one sink, checked with Lincheck: producers record
- * concurrently while the (single) delivery side drains, delivers or fails events, the sink's
- * state moves through BACKOFF and back, and a closer runs. After every interleaving, each
- * recorded event is delivered, dropped, or still in flight, exactly once:
+ * The record / drain / drop path of one sink over striped storage, checked with Lincheck:
+ * producers record concurrently into their own stripes (two stripes of two events: Lincheck's
+ * worker threads are started one after another, so their ids, and with them their stripes,
+ * alternate) while the (single) delivery side drains, delivers or fails events, the sink's state
+ * moves through BACKOFF and back, and a closer runs. After every interleaving, each recorded event
+ * is delivered, dropped, or still in flight, exactly once:
  * {@code recorded == record calls == delivered + dropped + inFlight}, with {@code delivered} and
- * {@code failed} equal to what the delivery side actually took.
+ * {@code failed} equal to what the delivery side actually took; and the delivery side saw each
+ * producer's events in the order that producer recorded them.
  *
  * <p>The operations return nothing on purpose: the door (read the state, then offer) is not
  * linearizable with {@code beginClose} or a move to BACKOFF, by design. A producer that read
@@ -29,19 +31,58 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 public class SinkChannelLincheckTest {
-    private static final Event EVENT = Event.of(TestEvents.type("lincheck", "n"), 0, Tags.empty(), 1);
+    private static final EventType TYPE = TestEvents.type("lincheck", "seq");
+    /** Built once, so that Lincheck explores the channel rather than the building of events: EVENTS[seq]. */
+    private static final Event[] EVENTS = new Event[64];
     private static final SinkOptions OPTIONS = SinkOptions.builder()
             .queueCapacity(4).batchSize(2).publishTimeout(Duration.ofSeconds(1)).build();
 
-    private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS);
+    static {
+        for (int i = 0; i < EVENTS.length; i++) {
+            EVENTS[i] = Event.of(TYPE, 0, Tags.empty(), i);
+        }
+    }
+
+    private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS, 2);
     private final AtomicInteger recordCalls = new AtomicInteger();
+    /** Who recorded each seq: written before the offer, which publishes it to the delivery side. */
+    private final long[] producerOfSeq = new long[EVENTS.length];
     private long deliveredByConsumer;
     private long failedByConsumer;
+    // Delivery side only (its operations never run in parallel): the last seq taken per producer.
+    private final long[] producers = new long[8];
+    private final long[] lastSeqTaken = new long[8];
+    private int producerCount;
+    private String outOfOrder;
 
     @Operation
+    @SuppressWarnings("deprecation") // Thread.getId: the id the channel's stripes use
     public void record() {
-        recordCalls.incrementAndGet();
-        ch.offer(EVENT);
+        // A global sequence: each producer's own calls get increasing numbers.
+        int seq = recordCalls.incrementAndGet();
+        producerOfSeq[seq] = Thread.currentThread().getId();
+        ch.offer(EVENTS[seq]);
+    }
+
+    /** Takes up to two events, checking each producer's order. */
+    private int take() {
+        Event[] taken = new Event[2];
+        int n = ch.deliveryDrain(taken, 0, 2);
+        for (int i = 0; i < n; i++) {
+            int seq = (int) taken[i].field(0);
+            long producer = producerOfSeq[seq];
+            int p = 0;
+            while (p < producerCount && producers[p] != producer) {
+                p++;
+            }
+            if (p == producerCount) {
+                producers[producerCount++] = producer;
+            } else if (lastSeqTaken[p] >= seq && outOfOrder == null) {
+                outOfOrder = "producer " + producer + ": seq " + seq + " taken after " + lastSeqTaken[p];
+            }
+            lastSeqTaken[p] = seq;
+        }
+        return n;
     }
 
     @Operation
@@ -52,16 +93,14 @@ public class SinkChannelLincheckTest {
 
     @Operation(nonParallelGroup = "delivery")
     public void deliverUpToTwo() {
-        int n = JcTools.drain(ch.queue, 2, e -> { });
-        ch.deliveryTook(n);
+        int n = take();
         ch.deliveryDelivered(n);
         deliveredByConsumer += n;
     }
 
     @Operation(nonParallelGroup = "delivery")
     public void failUpToTwo() {
-        int n = JcTools.drain(ch.queue, 2, e -> { });
-        ch.deliveryTook(n);
+        int n = take();
         ch.deliveryDropped(n, DropReason.FAILED);
         failedByConsumer += n;
     }
@@ -89,6 +128,7 @@ public class SinkChannelLincheckTest {
         check(s.delivered() == deliveredByConsumer, "delivered != taken for delivery " + deliveredByConsumer, s);
         check(s.dropped(DropReason.FAILED) == failedByConsumer, "failed != taken for failure " + failedByConsumer, s);
         check(s.inFlight() == s.queued(), "nothing is in hand between operations", s);
+        check(outOfOrder == null, "order per producer: " + outOfOrder, s);
     }
 
     private static void check(boolean ok, String what, SinkStats s) {

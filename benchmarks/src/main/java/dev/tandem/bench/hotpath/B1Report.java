@@ -19,11 +19,14 @@ import java.util.Map;
  * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.B1Report --out DIR}.
  */
 public final class B1Report {
-    static final String[] QUEUES = {"tandem", "tandem_b4096", "mpsc_bare", "abq_offer", "lbq_offer", "clq_capped", "abq_put"};
+    static final String[] QUEUES = {"tandem", "tandem_b4096", "mpsc_bare", "mpsc_prebuilt", "abq_offer", "lbq_offer",
+            "clq_capped", "abq_put"};
     static final int[] PRODUCERS = {1, 2};
 
-    /** The targets of issue 5, B1. */
-    static final double RECORD_NS_TARGET = 40;
+    /** The targets of issue 5, B1, as tightened by issue 11. */
+    static final double RECORD_NS_TARGET = 20;
+    /** Issue 11: one producer's record within this of a bare offer of a pre-built event. */
+    static final double PREBUILT_RATIO_TARGET = 1.2;
     static final double ABQ_THROUGHPUT_TARGET = 4;
     static final double LONG_ADDER_RATIO_TARGET = 1.2;
     /** A measured B/op within this of the event's own size is the event's size (JMH's figures are not exact). */
@@ -124,11 +127,11 @@ public final class B1Report {
                     judgeRatio(tc.score, tc.error, la.score, la.error, LONG_ADDER_RATIO_TARGET, false));
         }
 
-        // Event record <= 40 ns/op with one producer, timestamp included: the room regime, pacing subtracted.
+        // Event record <= 20 ns/op with one producer, timestamp included: the room regime, pacing subtracted.
         Row room1 = find("EventRecordBench.record", 1, "tandem", "room");
         Row pace1 = pace(1);
         if (room1 == null || pace1 == null) {
-            target("event record <= 40 ns/op, 1 producer", "not measured", "not measured");
+            target("event record <= 20 ns/op, 1 producer", "not measured", "not measured");
         } else {
             double net = room1.score - pace1.score;
             target("event record <= " + fmt0(RECORD_NS_TARGET) + " ns/op with 1 producer, timestamp included "
@@ -136,6 +139,19 @@ public final class B1Report {
                     ns(room1.score) + " − " + ns(pace1.score) + " pacing = **" + ns(net) + " ns/op**"
                             + " (± " + ns(combinedError(room1, pace1)) + ")",
                     judge(net, combinedError(room1, pace1), RECORD_NS_TARGET, false));
+        }
+        Row pre1 = find("EventRecordBench.record", 1, "mpsc_prebuilt", "room");
+        if (room1 == null || pace1 == null || pre1 == null) {
+            target("event record within 1.2x of a bare offer of a pre-built event, 1 producer", "not measured",
+                    "not measured");
+        } else {
+            double tn = room1.score - pace1.score;
+            double pn = pre1.score - pace1.score;
+            target("1 producer: event record <= " + PREBUILT_RATIO_TARGET + "x a bare `MpscArrayQueue.offer` of a "
+                            + "pre-built event (queue with room, pacing subtracted)",
+                    ns(tn) + " vs " + ns(pn) + " ns/op: " + x(tn / pn),
+                    judgeRatio(tn, combinedError(room1, pace1), pn, combinedError(pre1, pace1),
+                            PREBUILT_RATIO_TARGET, false));
         }
 
         // Two producers: at least 4x the throughput of ArrayBlockingQueue.offer, in both regimes.
@@ -182,6 +198,25 @@ public final class B1Report {
             target("event record allocates at most the event itself (bytes allocated by the producer threads per record)",
                     "at most " + bytes(worst) + " B/op (" + where + "); one event is " + bytes(eventBytes) + " B",
                     verdict(worst <= eventBytes + ALLOC_SLACK_BYTES));
+        }
+
+        // Issue 11: the delivery thread allocates nothing per event (its own counter, read at each publish).
+        double worstDelivery = Double.NaN;
+        String whereDelivery = "";
+        for (Row r : rows) {
+            if (r.is("EventRecordBench.record") && r.queue.startsWith("tandem") && !Double.isNaN(r.deliveryBytesPerEvent())) {
+                if (Double.isNaN(worstDelivery) || r.deliveryBytesPerEvent() > worstDelivery) {
+                    worstDelivery = r.deliveryBytesPerEvent();
+                    whereDelivery = label(r.queue).replace("**", "") + ", " + r.regime + ", " + threads(r.threads);
+                }
+            }
+        }
+        if (Double.isNaN(worstDelivery)) {
+            target("delivery thread allocates 0 B per event", "not measured", "not measured");
+        } else {
+            target("the delivery thread allocates 0 B per event (its own allocation counter over the events its sink "
+                            + "was handed)", "at most " + bytes(worstDelivery) + " B/event (" + whereDelivery + ")",
+                    verdict(worstDelivery < ZERO_BYTES));
         }
         line("");
     }
@@ -240,8 +275,8 @@ public final class B1Report {
                 + "times Tandem's throughput the row would allow.");
         line("");
         line("| queue | producers | measured ns/op | pacing ns/op | **record ns/op** | records/s, all producers | "
-                + "producer B/op | all-thread B/op | dropped | vs Tandem |");
-        line("|---|---|---|---|---|---|---|---|---|---|");
+                + "producer B/op | all-thread B/op | delivery B/event | dropped | vs Tandem |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (int t : PRODUCERS) {
             Row pace = pace(t);
             Row tandem = find("EventRecordBench.record", t, "tandem", "room");
@@ -255,7 +290,8 @@ public final class B1Report {
                 line("| " + label(q) + " | " + t + " | " + ns(r.score) + " ± " + ns(r.error) + " | "
                         + (pace == null ? "n/a" : ns(pace.score)) + " | **" + ns(net) + "** | "
                         + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
-                        + " | " + percent(r.dropFraction()) + " | " + x(net / tandemNet) + " |");
+                        + " | " + bytes(r.deliveryBytesPerEvent()) + " | " + percent(r.dropFraction()) + " | "
+                        + x(net / tandemNet) + " |");
             }
         }
         line("");
@@ -269,9 +305,9 @@ public final class B1Report {
                 + "throughput as a multiple of the row's. `abq_put` never drops: it blocks, and its producers run at "
                 + "the sink's pace (the story's failure).");
         line("");
-        line("| queue | producers | ns/op | records/s, all producers | producer B/op | all-thread B/op | dropped | "
-                + "vs Tandem |");
-        line("|---|---|---|---|---|---|---|---|");
+        line("| queue | producers | ns/op | records/s, all producers | producer B/op | all-thread B/op | "
+                + "delivery B/event | dropped | vs Tandem |");
+        line("|---|---|---|---|---|---|---|---|---|");
         for (int t : PRODUCERS) {
             Row tandem = find("EventRecordBench.record", t, "tandem", "flood");
             for (String q : QUEUES) {
@@ -281,7 +317,7 @@ public final class B1Report {
                 }
                 line("| " + label(q) + " | " + t + " | " + ns(r.score) + " ± " + ns(r.error) + " | "
                         + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
-                        + " | " + percent(r.dropFraction()) + " | "
+                        + " | " + bytes(r.deliveryBytesPerEvent()) + " | " + percent(r.dropFraction()) + " | "
                         + x(tandem == null ? Double.NaN : r.score / tandem.score) + " |");
             }
         }
@@ -364,6 +400,7 @@ public final class B1Report {
             case "tandem": return "**Tandem** `EventType.record`";
             case "tandem_b4096": return "Tandem, batch 4096, queue 8192 (8x fewer wake-ups: what they cost)";
             case "mpsc_bare": return "bare JCTools `MpscArrayQueue.offer` (floor, not a choice)";
+            case "mpsc_prebuilt": return "bare `MpscArrayQueue.offer` of one pre-built event (no timestamp, no allocation)";
             case "abq_offer": return "`ArrayBlockingQueue.offer` (Logback, Log4j2 async)";
             case "lbq_offer": return "bounded `LinkedBlockingQueue.offer`";
             case "clq_capped": return "`ConcurrentLinkedQueue` + `AtomicInteger` cap (DogStatsD)";
@@ -434,6 +471,8 @@ public final class B1Report {
         double records = Double.NaN;
         double drops = Double.NaN;
         double producerBytes = Double.NaN;
+        double delivered = Double.NaN;
+        double deliveryBytes = Double.NaN;
         String vm;
         String jmh;
         List<String> jvmArgs = List.of();
@@ -454,6 +493,11 @@ public final class B1Report {
 
         double dropFraction() {
             return records > 0 ? drops / records : Double.NaN;
+        }
+
+        /** Tandem only: bytes its delivery thread allocated per event its sink was handed. */
+        double deliveryBytesPerEvent() {
+            return delivered > 0 && deliveryBytes >= 0 ? deliveryBytes / delivered : Double.NaN;
         }
 
         double producerBytesPerOp() {
@@ -509,6 +553,8 @@ public final class B1Report {
                     r.records = secondaryScore(secondary, "records");
                     r.drops = secondaryScore(secondary, "drops");
                     r.producerBytes = secondaryScore(secondary, "producerBytes");
+                    r.delivered = secondaryScore(secondary, "delivered");
+                    r.deliveryBytes = secondaryScore(secondary, "deliveryBytes");
                 }
                 out.add(r);
             }

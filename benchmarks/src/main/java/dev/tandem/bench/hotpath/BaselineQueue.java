@@ -37,9 +37,10 @@ abstract class BaselineQueue {
             case "lbq_offer": return new Blocking(new LinkedBlockingQueue<>(capacity), false);
             case "abq_put": return new Blocking(new ArrayBlockingQueue<>(capacity), true);
             case "clq_capped": return new CappedConcurrentLinkedQueue(capacity);
-            case "mpsc_bare": return new BareMpsc(capacity);
+            case "mpsc_bare":
+            case "mpsc_prebuilt": return new BareMpsc(capacity);
             default: throw new IllegalArgumentException("queue: '" + kind + "' (expected a baseline: abq_offer, "
-                    + "lbq_offer, abq_put, clq_capped, mpsc_bare)");
+                    + "lbq_offer, abq_put, clq_capped, mpsc_bare, mpsc_prebuilt)");
         }
     }
 

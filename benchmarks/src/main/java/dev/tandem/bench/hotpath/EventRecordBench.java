@@ -47,17 +47,23 @@ import org.openjdk.jmh.infra.Blackhole;
  *       refused; the drop fraction is reported.</li>
  * </ul>
  *
+ * <p>One contender does less: {@code mpsc_prebuilt} offers one pre-built event to a bare
+ * {@code MpscArrayQueue} (no timestamp, no allocation): the floor that issue 11's "record within
+ * 1.2x of an offer" target is measured against.
+ *
  * <p>The thread count comes from the runner ({@code -t 1}, {@code -t 2}). Per-thread books are JMH
  * auxiliary counters: {@code records}, {@code drops} and {@code producerBytes} (bytes allocated by
  * the producing threads themselves, so that the consumer's allocations are not charged to the
- * hot path).
+ * hot path); for Tandem also {@code delivered} and {@code deliveryBytes}, the events its sink was
+ * handed in the iteration and the bytes its delivery thread allocated meanwhile (read by the
+ * delivery thread itself at the end of each publish).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 8, time = 1)
 public class EventRecordBench {
     /** Pacing between two records in the {@code room} regime. */
     public static final long PACE_TOKENS = 128;
@@ -72,7 +78,7 @@ public class EventRecordBench {
     static final String SINK = "b1";
     static final Tags TAGS = Tags.of("reason", "eof");
 
-    @Param({"tandem", "tandem_b4096", "mpsc_bare", "abq_offer", "lbq_offer", "clq_capped", "abq_put"})
+    @Param({"tandem", "tandem_b4096", "mpsc_bare", "mpsc_prebuilt", "abq_offer", "lbq_offer", "clq_capped", "abq_put"})
     public String queue;
 
     @Param({"room", "flood"})
@@ -132,6 +138,10 @@ public class EventRecordBench {
         public long drops;
         /** Bytes allocated by this producer thread during the iteration. */
         public long producerBytes;
+        /** Tandem only: events its sink was handed during the iteration (reported by one thread). */
+        public long delivered;
+        /** Tandem only: bytes its delivery thread allocated meanwhile (reported by one thread). */
+        public long deliveryBytes;
 
         private long bytesAtStart;
 
@@ -167,6 +177,8 @@ public class EventRecordBench {
         private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile long recordedAtStart;
         private volatile long droppedAtStart;
+        private volatile long deliveredAtStart;
+        private volatile long deliveryBytesAtStart;
 
         TandemProducer(SinkWork work, SinkOptions options) {
             sink = new WorkSink(work);
@@ -184,6 +196,8 @@ public class EventRecordBench {
             SinkStats s = pipeline.sinkStats(SINK);
             recordedAtStart = s.recorded();
             droppedAtStart = s.recorded() - s.enqueued();
+            deliveredAtStart = sink.events;
+            deliveryBytesAtStart = sink.bytes;
             claimed.set(false);
         }
 
@@ -198,6 +212,8 @@ public class EventRecordBench {
                 SinkStats s = pipeline.sinkStats(SINK);
                 books.records = s.recorded() - recordedAtStart;
                 books.drops = (s.recorded() - s.enqueued()) - droppedAtStart;
+                books.delivered = sink.events - deliveredAtStart;
+                books.deliveryBytes = sink.bytes - deliveryBytesAtStart;
             } else {
                 books.records = 0;
                 books.drops = 0;
@@ -220,14 +236,24 @@ public class EventRecordBench {
         private final BaselineQueue queue;
         private final BatchConsumer consumer;
         private final Object type = TestEvents.type("tandem.connection.closed", "id", "duration_ms");
+        private final BenchEvent prebuilt; // null: build an event per record, as a user would
 
         BaselineProducer(String kind, SinkWork work) {
             queue = BaselineQueue.create(kind, CAPACITY);
             consumer = new BatchConsumer(queue, work, BATCH);
+            prebuilt = kind.equals("mpsc_prebuilt") ? new BenchEvent(type, System.currentTimeMillis(), TAGS, 1, 42L,
+                    0, 0, 0, 0) : null;
         }
 
         @Override
         void record(Books books) {
+            if (prebuilt != null) {
+                ++books.records;
+                if (!queue.offer(prebuilt)) {
+                    books.drops++;
+                }
+                return;
+            }
             BenchEvent e = new BenchEvent(type, System.currentTimeMillis(), TAGS, ++books.records, 42L, 0, 0, 0, 0);
             if (!queue.offer(e)) {
                 books.drops++;
@@ -240,9 +266,14 @@ public class EventRecordBench {
         }
     }
 
-    /** A sink that does the benchmark's per-event work on Tandem's delivery thread. */
+    /**
+     * A sink that does the benchmark's per-event work on Tandem's delivery thread, and publishes
+     * after each publish how many events it was handed and what its thread has allocated so far.
+     */
     static final class WorkSink implements StatsSink {
         final SinkWork work;
+        volatile long events;
+        volatile long bytes;
 
         WorkSink(SinkWork work) {
             this.work = work;
@@ -250,9 +281,12 @@ public class EventRecordBench {
 
         @Override
         public void publish(Batch batch) {
-            for (Event e : batch.events()) {
-                work.event(e.timestampMillis());
+            java.util.List<Event> list = batch.events();
+            for (int i = 0, n = list.size(); i < n; i++) {
+                work.event(list.get(i).timestampMillis());
             }
+            events = events + list.size(); // one writer: the delivery thread
+            bytes = Allocation.currentThreadBytes();
         }
     }
 

@@ -43,6 +43,31 @@ public final class JcTools {
         return mpq(queue).drain(sink::accept, limit);
     }
 
+    /**
+     * Moves up to {@code max} elements into {@code into[from ..]}; returns how many. Consumer
+     * thread only; allocates nothing. An element whose producer has claimed its slot but not yet
+     * written it ends the call (it is taken by a later one).
+     */
+    public static <E> int pollInto(Queue<E> queue, E[] into, int from, int max) {
+        MessagePassingQueue<E> q = mpq(queue);
+        int n = 0;
+        E e;
+        while (n < max && (e = q.relaxedPoll()) != null) {
+            into[from + n++] = e;
+        }
+        return n;
+    }
+
+    /** Takes and forgets up to {@code max} elements; returns how many. Consumer thread only; allocates nothing. */
+    public static int discard(Queue<?> queue, int max) {
+        MessagePassingQueue<?> q = mpq(queue);
+        int n = 0;
+        while (n < max && q.relaxedPoll() != null) {
+            n++;
+        }
+        return n;
+    }
+
     /** The queue's actual capacity (after rounding). */
     public static int capacity(Queue<?> queue) {
         return mpq(queue).capacity();

@@ -121,7 +121,8 @@ class StatsdSinkTest {
         // The third datagram fails; the pipeline backs off and retries the batch.
         ScriptedTransport t = new ScriptedTransport().then(Outcome.SEND, Outcome.SEND, Outcome.FAIL);
         StatsdSink sink = sink(t, 512);
-        StatsPipeline p = StatsPipeline.builder().sink("statsd", sink, SinkOptions.builder()
+        // One stripe: one thread records all 200, and with one stripe per core it could fill only its share.
+        StatsPipeline p = StatsPipeline.builder().producerStripes(1).sink("statsd", sink, SinkOptions.builder()
                 .batchSize(200).queueCapacity(256).linger(Duration.ofSeconds(30))
                 .backoff(Duration.ofMillis(10), Duration.ofMillis(10)).build()).build();
         pipelines.add(p);

@@ -57,7 +57,7 @@ public final class RecordingStatsSink implements StatsSink {
                 overflow++;
             }
         }
-        lastMetrics = batch.metrics();
+        lastMetrics = List.copyOf(batch.metrics()); // the batch is lent for this publish only
         publishes++;
         notifyAll();
     }
