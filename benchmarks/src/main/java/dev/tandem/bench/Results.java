@@ -42,7 +42,7 @@ public final class Results {
     /** /proc/loadavg's first three fields (the machine's load over 1, 5 and 15 minutes), or "?". */
     public static String loadAverage() {
         try {
-            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim().split("\\s+");
+            String[] f = Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (IOException | RuntimeException notLinux) {
             return "?";

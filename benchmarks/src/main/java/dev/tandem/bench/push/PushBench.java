@@ -80,7 +80,7 @@ public final class PushBench {
         Loopback sources = new Loopback(66, 64);
         PushRun warmup = new PushRun(connections, Math.max(10, messages / 2), capacity, pushers, clientThreads, sources);
         PushRun load = new PushRun(connections, messages, capacity, pushers, clientThreads, sources);
-        log.printf(Locale.ROOT, "B6 on %s: %d connections, %d messages each per run, queues of %d, %d pushers, %d client threads,"
+        log.printf(Locale.ROOT, "B6 on %s: %d connections, %d messages each per run, queues of %d, pushers %d, client threads %d,"
                 + " %d rounds%n", System.getProperty("java.version"), connections, messages, capacity, pushers, clientThreads, rounds);
         String loadBefore = Results.loadAverage();
         long t0 = System.nanoTime();
