@@ -14,7 +14,7 @@ import java.nio.file.Path;
 public final class Report {
     static final String START = "<!-- results:start -->";
     static final String END = "<!-- results:end -->";
-    static final String[] PARTS = {"b1", "b2", "b3", "b4", "b5"};
+    static final String[] PARTS = {"b1", "b2", "b3", "b4", "b5", "b6"};
 
     private Report() {}
 

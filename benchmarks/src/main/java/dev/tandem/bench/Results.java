@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Where harnesses put what they measured: one Markdown fragment per harness
- * ({@code <dir>/b1.md} ... {@code b5.md}), which {@link Report} stitches into docs/benchmarks.md.
+ * ({@code <dir>/b1.md} ... {@code b6.md}), which {@link Report} stitches into docs/benchmarks.md.
  * A fragment starts with the machine it ran on and the command that produced it.
  */
 public final class Results {
@@ -37,6 +37,23 @@ public final class Results {
             // not Linux: fall through
         }
         return "unknown CPU";
+    }
+
+    /** /proc/loadavg's first three fields (the machine's load over 1, 5 and 15 minutes), or "?". */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException notLinux) {
+            return "?";
+        }
+    }
+
+    /** CPU time of the whole process so far (every thread, GC included), or -1 where the JVM does not say. */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     /** Writes {@code <dir>/<name>.md}, creating the directory. */

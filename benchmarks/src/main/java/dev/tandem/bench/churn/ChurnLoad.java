@@ -61,7 +61,8 @@ final class ChurnLoad {
             AtomicLong failures = new AtomicLong();
             AtomicLong lastClientDone = new AtomicLong(Long.MIN_VALUE);
             Thread[] clients = new Thread[concurrency];
-            long cpuStart = processCpuNanos();
+            long cpuStart = dev.tandem.bench.Results.processCpuNanos();
+            long startedBefore = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
             long start = System.nanoTime();
             for (int i = 0; i < concurrency; i++) {
                 clients[i] = new Thread(() -> {
@@ -86,7 +87,9 @@ final class ChurnLoad {
             }
             clock.awaitMatched(served.get(), quietNanos, settleNanos);
             long end = Math.max(lastClientDone.get(), clock.lastClosed());
-            r.cpuNanos = processCpuNanos() - cpuStart;
+            r.cpuNanos = dev.tandem.bench.Results.processCpuNanos() - cpuStart;
+            r.threadsStarted = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount()
+                    - startedBefore - concurrency;
             r.served = served.get();
             r.failures = failures.get();
             r.closed = clock.matched();
@@ -102,13 +105,6 @@ final class ChurnLoad {
             r.notes = target.notes() + (r.unmatched > 0 && r.unmatched < 10 ? " pending:" + clock.describePending() : "");
         }
         return r;
-    }
-
-    /** CPU time of the whole process so far (clients and server alike), or -1 where the JVM does not say. */
-    static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean
-                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
     }
 
     /** One connection's life on the client side; false if anything failed. */

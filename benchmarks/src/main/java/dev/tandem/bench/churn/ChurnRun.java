@@ -34,6 +34,8 @@ final class ChurnRun {
     final Path out;
     /** The command line as given, for the fragment. */
     final String commandLine;
+    /** The machine's load average when {@link #run} began (it is shared: other work shows in every figure). */
+    String loadBefore = "?";
     private long wallNanos = -1;
 
     /**
@@ -69,6 +71,7 @@ final class ChurnRun {
         ChurnLoad load = new ChurnLoad(connections, concurrency, sources, SETTLE_NANOS, quietNanos);
         log.printf(Locale.ROOT, "%s on %s: %d connections per run, %d clients, %d rounds%s%n",
                 label, System.getProperty("java.version"), connections, concurrency, rounds, detail);
+        loadBefore = dev.tandem.bench.Results.loadAverage();
         long t0 = System.nanoTime();
         Map<String, List<RunResult>> results = Rounds.run(variants, warmup, load, rounds, log);
         wallNanos = System.nanoTime() - t0;

@@ -51,12 +51,17 @@ public final class Loopback {
     public Socket bindNext() throws IOException {
         Socket s = new Socket();
         try {
-            s.bind(new InetSocketAddress(sources[Math.floorMod(next.getAndIncrement(), sources.length)], 0));
+            s.bind(nextSource());
         } catch (IOException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    /** The next source address, port 0 (the kernel's choice), for a client that binds its own socket or channel. */
+    public InetSocketAddress nextSource() {
+        return new InetSocketAddress(sources[Math.floorMod(next.getAndIncrement(), sources.length)], 0);
     }
 
     /** Closes {@code s} (which may be null), ignoring an {@code IOException}: the socket is closed either way. */

@@ -53,16 +53,23 @@ final class Rounds {
      * compares two runs made one after the other, so slow drifts of the machine's load cancel out.
      */
     static double pairedRatio(List<RunResult> runs, List<RunResult> baseline, ToDoubleFunction<RunResult> f) {
+        double[] xs = ratios(runs, baseline, f);
+        Arrays.sort(xs);
+        int n = xs.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+    }
+
+    /** {@code f(variant in round r) / f(baseline in round r)} for every round, in round order. */
+    static double[] ratios(List<RunResult> runs, List<RunResult> baseline, ToDoubleFunction<RunResult> f) {
         int n = Math.min(runs.size(), baseline.size());
         double[] xs = new double[n];
         for (int i = 0; i < n; i++) {
             xs[i] = f.applyAsDouble(runs.get(i)) / f.applyAsDouble(baseline.get(i));
         }
-        Arrays.sort(xs);
-        if (n == 0) {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+        return xs;
     }
 
     static double min(List<RunResult> runs, ToDoubleFunction<RunResult> f) {

@@ -18,6 +18,8 @@ final class RunResult {
     long wallNanos;
     /** CPU time of the whole process (clients, server, GC) during the run, or negative if unknown. */
     long cpuNanos = -1;
+    /** Platform threads the server started during the run (the JVM's count, less the clients'); virtual threads are not counted. */
+    long threadsStarted = -1;
     Histogram connectToClosed;
     Histogram closeToClosed;
     long accepted;
@@ -45,6 +47,11 @@ final class RunResult {
         return cpuNanos < 0 || served == 0 ? Double.NaN : cpuNanos / 1e3 / served;
     }
 
+    /** Platform threads the server started per served connection. */
+    double threadsStartedPerConnection() {
+        return threadsStarted < 0 || served == 0 ? Double.NaN : (double) threadsStarted / served;
+    }
+
     static double micros(Histogram h, double percentile) {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e3;
     }
@@ -52,10 +59,10 @@ final class RunResult {
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,
-                "%s: %d/%d served, %d failed, %d closed in %d ms (%.0f/s, cpu %.0f us each); connect-to-closed p50 %.0f us p99 %.0f us; "
+                "%s: %d/%d served, %d failed, %d closed in %d ms (%.0f/s, cpu %.0f us each, %d threads started); connect-to-closed p50 %.0f us p99 %.0f us; "
                         + "close p50 %.0f us p99 %.0f us; left open: sockets %d, threads %d, live %d; accepted %d unmatched %d %s",
                 variant, served, connections, failures, closed, TimeUnit.NANOSECONDS.toMillis(wallNanos),
-                closesPerSecond(), cpuMicrosPerConnection(), micros(connectToClosed, 50), micros(connectToClosed, 99), micros(closeToClosed, 50),
+                closesPerSecond(), cpuMicrosPerConnection(), threadsStarted, micros(connectToClosed, 50), micros(connectToClosed, 99), micros(closeToClosed, 50),
                 micros(closeToClosed, 99), leftOpenSockets, leftThreads, leftBelievedLive, accepted, unmatched, notes);
     }
 }

@@ -6,11 +6,11 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Thread factories for the bare servers: platform daemon threads, or virtual threads on JDK 21+ (found at run time). */
-final class Threads {
+/** Thread factories for the bare servers (B2, B3, B6): platform daemon threads, or virtual threads on JDK 21+ (found at run time). */
+public final class Threads {
     private Threads() {}
 
-    static ThreadFactory platform(String prefix) {
+    public static ThreadFactory platform(String prefix) {
         AtomicLong n = new AtomicLong();
         return r -> {
             Thread t = new Thread(r, prefix + n.incrementAndGet());
@@ -25,7 +25,7 @@ final class Threads {
      *
      * @throws IllegalStateException on a JDK without virtual threads
      */
-    static ThreadFactory virtual(String prefix) {
+    public static ThreadFactory virtual(String prefix) {
         try {
             Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
             Class<?> builder = Class.forName("java.lang.Thread$Builder");

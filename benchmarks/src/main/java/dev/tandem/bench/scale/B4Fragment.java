@@ -8,6 +8,8 @@ import java.util.Locale;
 final class B4Fragment {
     private static final long KIB = 1024;
     private static final long TARGET_OVERHEAD = KIB;
+    /** Issue 10: a pair between bursts holds no writer thread, so its own overhead drops under 400 B. */
+    private static final long TARGET_OVERHEAD_IDLE = 400;
     private static final long TARGET_SHUTDOWN_NANOS = 10_000_000_000L;
     private static final int TARGET_PAIRS = 1_000_000;
 
@@ -142,6 +144,7 @@ final class B4Fragment {
                     + ", live after " + t.get("tandem.liveAfter") + ", peak STUCK " + t.get("tandem.peakStuckInShutdown"));
         }
         sb.append(String.join("; ", sf)).append(".\n");
+        sb.append(B4Threads.table(sockets));
 
         sb.append("\n#### Targets\n\n");
         Facts big = null;
@@ -162,12 +165,16 @@ final class B4Fragment {
             double over = per(big, "heap.tandem", "heap.bare", TARGET_PAIRS);
             sb.append("- Tandem's own overhead ≤ 1 KiB per pair: **").append(over <= TARGET_OVERHEAD ? "met" : "missed")
                     .append("** (").append(bytes(over)).append(" at 1,000,000 pairs).\n");
+            sb.append("- Tandem's own overhead ≤ 400 B per idle pair on virtual threads (issue 10): **")
+                    .append(over <= TARGET_OVERHEAD_IDLE ? "met" : "missed").append("** (").append(bytes(over))
+                    .append(" at 1,000,000 pairs).\n");
             long sd = big.getLong("tandem.shutdownNanos");
             sb.append("- `shutdown` of 1,000,000 pairs under 10 s: **").append(sd < TARGET_SHUTDOWN_NANOS ? "met" : "missed")
                     .append("** (").append(secs(sd)).append(", of which GC pauses ")
                     .append(millis(big.getLong("tandem.shutdownGcMillis"))).append("; the bare close takes ")
                     .append(secs(big.getLong("bare.closeNanos"))).append(").\n");
         }
+        sb.append(B4Threads.targets(sockets));
         for (Facts m : mem) {
             sb.append("- Tandem's own platform threads stay a handful (").append(count(m.getLong("pairs")))
                     .append(" pairs): `").append(m.get("tandem.platformThreadNames")).append("` while held; at most ")

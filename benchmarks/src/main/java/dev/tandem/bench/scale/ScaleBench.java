@@ -29,7 +29,7 @@ public final class ScaleBench {
         int memLarge = 1_000_000;
         String memSmallHeap = "-Xmx2g";
         String memLargeHeap = "-Xmx6g";
-        int platformSockets = 5_000;
+        int platformSockets = 10_000;
         int virtualSockets = -1; // max
         int clients = 2;
         long childTimeoutSeconds = 600;
@@ -81,7 +81,7 @@ public final class ScaleBench {
         Files.createDirectories(plan.work);
         int feature = javaFeature(plan.jdk);
         boolean virtual = feature >= 21;
-        String loadBefore = loadAverage();
+        String loadBefore = Results.loadAverage();
         long start = System.nanoTime();
         List<Facts> mem = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class ScaleBench {
         sockets.add(socketPair(plan, "platform", plan.platformSockets, sockFlags));
         long took = System.nanoTime() - start;
 
-        String md = B4Fragment.render(plan, mem, sockets, notes, Results.machine(), loadBefore, loadAverage(), took);
+        String md = B4Fragment.render(plan, mem, sockets, notes, Results.machine(), loadBefore, Results.loadAverage(), took);
         return Results.write(plan.out, "b4", md);
     }
 
@@ -194,15 +194,5 @@ public final class ScaleBench {
             return Runtime.version().feature();
         }
         throw new IllegalArgumentException("jdk: " + jdk + " (expected: a JDK home with a release file)");
-    }
-
-    /** /proc/loadavg's first three fields, or "?". */
-    static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException notLinux) {
-            return "?";
-        }
     }
 }

@@ -33,9 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * queue), on virtual or platform threads. Bare and Tandem run in separate, fresh JVMs so that each
  * resident-set figure starts from the same place.
  *
- * <p>Order: a small warm-up round (same path, fewer sockets); the empty heap after GC, VmRSS and
+ * <p>Order: a small warm-up round (same path, fewer sockets; on platform threads it also measures
+ * the threads a pair takes, and N is capped so that the machine's thread ids are not exhausted:
+ * {@link #threadCap}); the empty heap after GC, VmRSS and
  * open descriptors; the clients connect and the server opens N pairs; heap after GC, VmRSS,
- * descriptors and platform threads with N idle pairs; then close (the server closes first:
+ * descriptors, platform threads and all threads (virtual ones too: {@link ThreadCensus}) with N
+ * idle pairs; then close (the server closes first:
  * {@code shutdown} for Tandem, closing every socket and unparking the writers for bare); the
  * clients see the end of stream on each, close their ends and exit; descriptors again.
  *
@@ -45,6 +48,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class SocketPairs {
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final int FD_MARGIN = 256;
+    private static final int THREAD_MARGIN = 3_000;
 
     static final class Config {
         boolean tandem = true;
@@ -112,6 +116,39 @@ public final class SocketPairs {
         return Math.max(1, limit - open - FD_MARGIN);
     }
 
+    /**
+     * The most pairs at {@code perPair} platform threads each that the machine's thread ids allow:
+     * {@code pid_max} (and {@code threads-max}) less the tasks already running on the machine (other
+     * processes share them), less a margin of {@value #THREAD_MARGIN}; no cap where /proc does not say.
+     */
+    static int threadCap(double perPair) {
+        long limit = Math.min(procLong("/proc/sys/kernel/pid_max"), procLong("/proc/sys/kernel/threads-max"));
+        long tasks = machineTasks();
+        if (limit <= 0 || tasks < 0 || perPair < 0.5) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, (limit - tasks - THREAD_MARGIN) / perPair);
+    }
+
+    private static long procLong(String file) {
+        try {
+            // readString trusts the size procfs reports and can return a truncated value: read lines
+            return Long.parseLong(java.nio.file.Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).get(0).trim());
+        } catch (IOException | RuntimeException notLinux) {
+            return -1;
+        }
+    }
+
+    /** Threads and processes on the whole machine now (/proc/loadavg's fourth field, after the slash); -1 if unknown. */
+    private static long machineTasks() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).get(0).trim().split("\\s+");
+            return Long.parseLong(f[3].substring(f[3].indexOf('/') + 1));
+        } catch (IOException | RuntimeException notLinux) {
+            return -1;
+        }
+    }
+
     static Facts run(Config c) throws Exception {
         if (c.clients <= 0 || c.clients > 200) {
             throw new IllegalArgumentException("clients: " + c.clients + " (expected: 1..200)");
@@ -126,9 +163,20 @@ public final class SocketPairs {
             int warm = Math.min(pairs, c.warmupPairs);
             if (warm > 0) {
                 Round w = new Round(c, server, warm);
+                long before = HeapProbe.platformThreads();
                 w.open();
+                double perPair = (HeapProbe.platformThreads() - before) / (double) warm;
                 w.close();
+                int cap = c.virtual ? Integer.MAX_VALUE : threadCap(perPair);
+                if (cap < pairs) {
+                    f.put("pairs.requested", pairs).put("pairs.cappedBy", String.format(java.util.Locale.ROOT,
+                            "%.2f platform threads a pair in the warm-up; pid_max %d, threads-max %d, %d tasks on the machine",
+                            perPair, procLong("/proc/sys/kernel/pid_max"), procLong("/proc/sys/kernel/threads-max"), machineTasks()));
+                    pairs = cap;
+                    f.put("pairs", pairs);
+                }
             }
+            f.put("threads.empty", ThreadCensus.allThreads()); // first: the first dump may leave a descriptor open (a jar it reads)
             f.put("heap.empty", HeapProbe.usedAfterGc()).put("rss.empty", HeapProbe.rssBytes())
                     .put("fds.empty", HeapProbe.openFds()).put("platformThreads.empty", HeapProbe.platformThreads());
 
@@ -138,7 +186,8 @@ public final class SocketPairs {
             f.put("openNanos", System.nanoTime() - t0);
             f.put("heap.held", HeapProbe.usedAfterGc()).put("rss.held", HeapProbe.rssBytes())
                     .put("heapCommitted.held", HeapProbe.heapCommitted())
-                    .put("fds.held", HeapProbe.openFds()).put("platformThreads.held", HeapProbe.platformThreads());
+                    .put("fds.held", HeapProbe.openFds()).put("platformThreads.held", HeapProbe.platformThreads())
+                    .put("threads.held", ThreadCensus.allThreads());
             if (r.manager != null) {
                 f.put("tandem.platformThreadNames", String.join(",", HeapProbe.platformThreadNames("tandem-timer")));
             }

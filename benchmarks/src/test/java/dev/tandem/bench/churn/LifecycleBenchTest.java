@@ -32,7 +32,7 @@ class LifecycleBenchTest {
         String text = log.toString(StandardCharsets.UTF_8);
 
         boolean virtual = ConnectionManager.virtualThreadsSupported();
-        assertEquals(virtual ? 5 : 3, o.results.size(), o.results.keySet().toString());
+        assertEquals(virtual ? 6 : 4, o.results.size(), o.results.keySet().toString());
         for (Map.Entry<String, List<RunResult>> e : o.results.entrySet()) {
             assertEquals(2, e.getValue().size(), e.getKey() + " ran once per round");
             for (RunResult r : e.getValue()) {
@@ -51,14 +51,25 @@ class LifecycleBenchTest {
                 assertTrue(r.wallNanos > 0 && r.closesPerSecond() > 0, r.toString());
             }
         }
+        for (RunResult r : o.results.get(LifecycleBench.BARE)) {
+            assertTrue(r.threadsStarted >= 150, "a new thread per connection: " + r);
+        }
+        for (RunResult r : o.results.get(LifecycleBench.POOLED)) {
+            assertTrue(r.threadsStarted >= 1 && r.threadsStarted < 100, "the pool reuses its threads (8 clients in flight): " + r);
+        }
         String md = Files.readString(o.file, StandardCharsets.UTF_8);
         assertEquals(o.markdown, md);
         assertTrue(md.startsWith("### B2 — lifecycle overhead over loopback\n"), md);
         for (String v : o.results.keySet()) {
             assertTrue(md.contains("| " + v + " | "), v + " has a row:\n" + md);
         }
-        assertTrue(md.contains("- Target (" + LifecycleBench.TANDEM + " within 5% of the bare server on platform threads): **"), md);
-        assertEquals(virtual, md.contains("- Target (" + LifecycleBench.TANDEM_VIRTUAL), md);
+        assertTrue(md.contains("- Target (" + LifecycleBench.TANDEM + " >= 1.00× the connections/s of the bare "
+                + "thread-per-connection server, " + LifecycleBench.BARE + "): **"), md);
+        assertTrue(md.contains("- Target (" + LifecycleBench.TANDEM + " >= 0.95× the connections/s of the bare server on a "
+                + "cached thread pool, " + LifecycleBench.POOLED + "): **"), md);
+        assertEquals(virtual, md.contains("- Target (" + LifecycleBench.TANDEM_VIRTUAL + " >= 0.95× the connections/s of the "
+                + "bare virtual-thread server, " + LifecycleBench.BARE_VIRTUAL + "): **"), md);
+        assertTrue(md.matches("(?s).*\\*\\*(met|missed|inconclusive)\\*\\*.*"), md);
         assertTrue(!md.contains("NaN") && !md.contains("n/a |"), "every cell measured:\n" + md);
         TestThreads.assertNoTandemThreadsWithin(Duration.ofSeconds(10));
     }

@@ -71,7 +71,8 @@ class ScaleSmokeTest {
 
         String text = Files.readString(md, StandardCharsets.UTF_8);
         for (String part : List.of("### B4", "#### In memory: heap per idle pair", "#### In memory: opening and closing",
-                "#### Real sockets", "#### Targets", "| platform |")) {
+                "#### Real sockets", "#### Real sockets: live threads per idle pair", "#### Targets", "| platform |",
+                "- Live threads == pairs + a constant for idle pairs (platform threads")) {
             assertTrue(text.contains(part), "missing '" + part + "' in\n" + text);
         }
         List<Path> socketRuns;
@@ -87,6 +88,12 @@ class ScaleSmokeTest {
             assertEquals(n, f.getLong("clientsClosed"), "the clients saw every close: " + f);
             assertTrue(f.getLong("fds.held") - f.getLong("fds.empty") >= n, "one descriptor per pair: " + f);
             assertTrue(f.getLong("fds.end") <= f.getLong("fds.empty"), "no descriptor left: " + f);
+            long threads = f.getLong("threads.held") - f.getLong("threads.empty");
+            if (f.get("mode").equals("bare")) {
+                assertTrue(threads >= 2 * n, "the census counts the bare server's two threads a pair, virtual ones too: " + f);
+            } else {
+                assertTrue(threads >= n, "the census counts at least a reader per Tandem pair: " + f);
+            }
             if (f.get("mode").equals("tandem")) {
                 assertEquals(0, f.getLong("tandem.liveAfter"), f.toString());
                 assertEquals(n, f.getLong("tandem.closedShutdown"), f.toString());

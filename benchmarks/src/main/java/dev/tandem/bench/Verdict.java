@@ -1,0 +1,42 @@
+package dev.tandem.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A target's verdict from per-round ratios, as the harnesses that run rounds (B2, B6) judge a
+ * "ratio at least X" target: <b>met</b> when the lower quartile of the rounds' ratios reaches the
+ * target (with 5 rounds: the second lowest), <b>missed</b> when the upper quartile falls short
+ * (the second highest), <b>inconclusive</b> when the target lies between the two (the rounds
+ * disagree more than the machine's noise allows a verdict). One round (a {@code --quick} pass)
+ * judges by its one ratio.
+ */
+public enum Verdict {
+    MET, MISSED, INCONCLUSIVE;
+
+    /** Judges "ratio at least {@code target}" from one ratio per round. */
+    public static Verdict atLeast(double[] perRound, double target) {
+        if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
+            return INCONCLUSIVE;
+        }
+        double[] xs = perRound.clone();
+        Arrays.sort(xs);
+        double low = xs[xs.length / 4];
+        double high = xs[xs.length - 1 - xs.length / 4];
+        if (low >= target) {
+            return MET;
+        }
+        return high < target ? MISSED : INCONCLUSIVE;
+    }
+
+    /** Judges a fact that is counted, not timed: met or missed. */
+    public static Verdict of(boolean met) {
+        return met ? MET : MISSED;
+    }
+
+    /** How the fragments write it: {@code met}, {@code missed}, {@code inconclusive}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
