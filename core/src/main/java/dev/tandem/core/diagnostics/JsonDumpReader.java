@@ -36,6 +36,9 @@ final class JsonDumpReader {
     private String state;
     private boolean virtual;
     private List<String> stack;
+    /** The last thread's stack: its frames are reused when the next thread's match (no copy per thread). */
+    private List<String> previous = List.of();
+    private boolean allReused;
 
     JsonDumpReader(Reader in) {
         this.in = in;
@@ -67,7 +70,7 @@ final class JsonDumpReader {
         switch (c) {
             case '{': object(place, depth, out); break;
             case '[': array(place, depth, out); break;
-            case '"': string(); break;
+            case '"': readString(); break;
             case 't': literal("true"); break;
             case 'f': literal("false"); break;
             case 'n': literal("null"); break;
@@ -140,8 +143,12 @@ final class JsonDumpReader {
             virtual = true;
         } else if (place == Place.THREAD && key.equals("stack") && c == '[') {
             stack = new ArrayList<>(16);
+            allReused = true;
             value(Place.THREAD_STACK, depth + 1, out);
-            stack = List.copyOf(stack);
+            stack = allReused && stack.size() == previous.size() ? previous : List.copyOf(stack);
+            previous = stack;
+        } else if (c == '"') {
+            readString(); // a value we do not need: checked, not kept
         } else {
             value(Place.OTHER, depth + 1, out);
         }
@@ -159,7 +166,7 @@ final class JsonDumpReader {
         while (true) {
             skipSpace();
             if (place == Place.THREAD_STACK && peek() == '"') {
-                stack.add(string());
+                stack.add(frame(stack.size()));
             } else {
                 value(element, depth + 1, out);
             }
@@ -174,7 +181,26 @@ final class JsonDumpReader {
         }
     }
 
+    /**
+     * Frame {@code i} of the thread being read: the previous thread's frame {@code i} when the text
+     * is the same, so 100,000 identical stacks cost one set of strings.
+     */
+    private String frame(int i) throws IOException {
+        readString();
+        if (i < previous.size() && previous.get(i).contentEquals(text)) {
+            return previous.get(i);
+        }
+        allReused = false;
+        return text.toString();
+    }
+
     private String string() throws IOException {
+        readString();
+        return text.toString();
+    }
+
+    /** Reads a string into {@link #text}. */
+    private void readString() throws IOException {
         next(); // '"'
         text.setLength(0);
         while (true) {
@@ -196,7 +222,7 @@ final class JsonDumpReader {
             }
             char ch = buf[pos++];
             if (ch == '"') {
-                return text.toString();
+                return;
             }
             if (ch < 0x20) {
                 pos--;
