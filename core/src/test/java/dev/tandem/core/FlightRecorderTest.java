@@ -53,6 +53,7 @@ class FlightRecorderTest {
         private final BlockingQueue<RecordedEvent> seen = new LinkedBlockingQueue<>();
 
         Events(String... names) {
+            stream.setReuse(false); // the events outlive the callback: queued for the test thread
             for (String name : names) {
                 stream.enable(name);
                 stream.onEvent(name, seen::add);

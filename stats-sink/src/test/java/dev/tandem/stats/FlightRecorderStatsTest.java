@@ -41,6 +41,7 @@ class FlightRecorderStatsTest {
 
     private void record(String event, Duration period) {
         stream = new RecordingStream();
+        stream.setReuse(false); // the events outlive the callback: queued for the test thread
         if (period != null) {
             stream.enable(event).withPeriod(period);
         } else {
