@@ -87,13 +87,7 @@ class FlightRecorderTest {
     }
 
     private void ignoreInterruptsUntilReleased() {
-        while (release.getCount() > 0) {
-            try {
-                release.await();
-            } catch (InterruptedException ignored) {
-                // deliberately swallowed: this side must not exit
-            }
-        }
+        TestSupport.ignoreInterruptsUntil(release);
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.tandem.bench.Results;
 import dev.tandem.core.ConnectionManager;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,43 +89,7 @@ public final class FlightRecorderBench {
             Path file = Files.createTempFile("b2-jfr", ".jfr");
             recording.setDestination(file);
             recording.start();
-            EchoTarget server = inner.start(clock);
-            return new EchoTarget() {
-                @Override
-                public InetSocketAddress address() {
-                    return server.address();
-                }
-
-                @Override
-                public long accepted() {
-                    return server.accepted();
-                }
-
-                @Override
-                public long openSockets() {
-                    return server.openSockets();
-                }
-
-                @Override
-                public long liveThreads() {
-                    return server.liveThreads();
-                }
-
-                @Override
-                public long believedLive() {
-                    return server.believedLive();
-                }
-
-                @Override
-                public String notes() {
-                    return server.notes();
-                }
-
-                @Override
-                public dev.tandem.stats.SinkStats sinkStats() {
-                    return server.sinkStats();
-                }
-
+            return new ForwardingTarget(inner.start(clock)) {
                 @Override
                 public void close() throws java.io.IOException {
                     try {

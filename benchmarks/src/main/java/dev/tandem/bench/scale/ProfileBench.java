@@ -133,28 +133,25 @@ public final class ProfileBench {
     }
 
     private static long heapUsed() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                sum += p.getUsage().getUsed();
-            }
-        }
-        return sum;
+        return sumOverHeapPools(p -> p.getUsage().getUsed());
     }
 
     private static void resetPeaks() {
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP) {
-                p.resetPeakUsage();
-            }
-        }
+        sumOverHeapPools(p -> {
+            p.resetPeakUsage();
+            return 0;
+        });
     }
 
     private static long peakHeap() {
+        return sumOverHeapPools(p -> p.getPeakUsage().getUsed());
+    }
+
+    private static long sumOverHeapPools(java.util.function.ToLongFunction<MemoryPoolMXBean> f) {
         long sum = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
-                sum += p.getPeakUsage().getUsed();
+                sum += f.applyAsLong(p);
             }
         }
         return sum;
