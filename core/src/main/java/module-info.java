@@ -8,6 +8,9 @@ module dev.tandem.core {
     requires transitive dev.tandem.stats;
     requires org.slf4j;
     requires jdk.httpserver;
+    requires jdk.jfr;
+    requires java.management;
+    requires jdk.management;
 
     exports dev.tandem.core;
     exports dev.tandem.core.diagnostics;

@@ -9,6 +9,7 @@ module dev.tandem.stats {
     requires org.slf4j;
     requires org.jctools.core;
     requires java.net.http;
+    requires jdk.jfr;
 
     exports dev.tandem.stats;
     exports dev.tandem.stats.json;

@@ -1,5 +1,6 @@
 package dev.tandem.core;
 
+import dev.tandem.core.jfr.CoreEvents;
 import dev.tandem.stats.Clock;
 import dev.tandem.stats.Counter;
 import dev.tandem.stats.EventType;
@@ -257,6 +258,7 @@ public final class ConnectionManager {
         live.incrementAndGet();
         opened.increment();
         p.start();
+        CoreEvents.pairOpened(name, p.id, virtual, resource);
         if (state.get() != Lifecycle.RUNNING) { // raced with shutdown, which may have missed it
             p.closeWith(CloseReason.SHUTDOWN, null);
         }
@@ -315,6 +317,7 @@ public final class ConnectionManager {
         public void onStuck(PairImpl<?> p, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
             stuck.incrementAndGet();
             stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
+            CoreEvents.pairStuck(name, p.id, whatIsStuck, closingNanos, snapshot.reader().stack(), snapshot.writer().stack());
             stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK " + Duration.ofNanos(graceNanos)
                     + " after close: " + whatIsStuck + ". Its hooks run now on a cleanup thread.\n" + snapshot, null);
         }
@@ -322,6 +325,7 @@ public final class ConnectionManager {
         @Override
         public void hookFailed(PairImpl<?> p, CleanupHookException failure) {
             hookFailures.increment();
+            CoreEvents.hookFailed(name, p.id, failure.hookIndex(), failure.timedOut(), failure);
             hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
         }
 
@@ -340,6 +344,8 @@ public final class ConnectionManager {
                     info.bytesOut(), info.messagesIn(), info.messagesOut());
             closed[reason.ordinal()].increment();
             live.decrementAndGet();
+            CoreEvents.pairClosed(name, p.id, reason, info.cause(), info.lifetime(), info.bytesIn(), info.bytesOut(),
+                    info.messagesIn(), info.messagesOut(), info.messagesUnsent(), info.messagesDropped(), info.stuck());
             synchronized (recentlyClosed) {
                 if (recentlyClosed.size() == recentlyClosedSize) {
                     recentlyClosed.pollFirst();
@@ -468,6 +474,7 @@ public final class ConnectionManager {
                 return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
             }
         }
+        Object jfr = CoreEvents.shutdownStarted();
         // The timer keeps running until the deadline: it marks STUCK pairs and cuts hooks off.
         int closedNow = 0;
         for (PairImpl<?> p : registry.values()) {
@@ -506,6 +513,7 @@ public final class ConnectionManager {
             log.warn("Tandem manager '{}' shut down with {} pair(s) not closed: {}", name, stragglers.size(),
                     Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
         }
+        CoreEvents.shutdownEnded(jfr, name, closedNow, stragglers.stream().mapToLong(PairSnapshot::id).toArray());
         state.set(Lifecycle.TERMINATED);
         LockSupport.unpark(timer);
         terminated.complete(report);

@@ -29,13 +29,7 @@ class StuckTest {
 
     /** Blocks until released, swallowing every interrupt: the worst a read loop can do. */
     private void ignoreInterruptsUntilReleased() {
-        while (release.getCount() > 0) {
-            try {
-                release.await();
-            } catch (InterruptedException ignored) {
-                // deliberately swallowed
-            }
-        }
+        TestSupport.ignoreInterruptsUntil(release);
     }
 
     @Test

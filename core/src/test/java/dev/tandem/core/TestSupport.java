@@ -136,6 +136,17 @@ final class TestSupport {
         }
     }
 
+    /** Blocks until {@code release} opens, swallowing every interrupt: the worst a read loop or hook can do. */
+    static void ignoreInterruptsUntil(java.util.concurrent.CountDownLatch release) {
+        while (release.getCount() > 0) {
+            try {
+                release.await();
+            } catch (InterruptedException ignored) {
+                // deliberately swallowed
+            }
+        }
+    }
+
     static <T> T await(CompletionStage<T> stage) throws Exception {
         return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }

@@ -1,5 +1,6 @@
 package dev.tandem.stats;
 
+import dev.tandem.stats.jfr.StatsEvents;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -183,6 +184,7 @@ final class SinkChannel {
                 return s;
             }
             if (state.compareAndSet(s, target)) {
+                StatsEvents.sinkStateChanged(name, s, target, lastError);
                 return s;
             }
         }
@@ -220,6 +222,7 @@ final class SinkChannel {
             state.compareAndSet(SinkState.STALLED, s);
             return false;
         }
+        StatsEvents.sinkStateChanged(name, s, SinkState.STALLED, null);
         return true;
     }
 
@@ -343,7 +346,9 @@ final class SinkChannel {
     /** Terminal: after the sink's close returned; {@code clean} if nothing was left unflushed. */
     void deliveryClosed(boolean clean) {
         closedCleanly = clean;
-        state.compareAndSet(SinkState.CLOSING, SinkState.CLOSED);
+        if (state.compareAndSet(SinkState.CLOSING, SinkState.CLOSED)) {
+            StatsEvents.sinkStateChanged(name, SinkState.CLOSING, SinkState.CLOSED, null);
+        }
     }
 
     /** True once the sink is CLOSED with every event flushed and a clean close. */

@@ -1,6 +1,7 @@
 package dev.tandem.stats;
 
 import dev.tandem.stats.internal.Checks;
+import dev.tandem.stats.jfr.StatsEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -55,6 +56,9 @@ public final class StatsPipeline implements AutoCloseable {
     private final MetricRegistry registry = new MetricRegistry();
     private final SinkChannel[] channels;
     private final Thread[] deliveryThreads;
+    /** Each sink's drop totals as Flight Recorder's periodic StatsDropped event reads them. */
+    private final Object[] dropTracking;
+    private static final String[] DROP_REASONS = dropReasonTags();
     private final Watchdog watchdog;
     private final Thread watchdogThread;
     private final Clock clock;
@@ -72,11 +76,13 @@ public final class StatsPipeline implements AutoCloseable {
         this.cachedClock = b.preciseTimestamps || b.clock != Clock.system() || n == 0 ? null : new CachedClock(b.clock);
         this.channels = new SinkChannel[n];
         this.deliveryThreads = new Thread[n];
+        this.dropTracking = new Object[n];
         for (int i = 0; i < n; i++) {
             SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i),
                     b.stripes == 0 ? EventStripes.perCore(b.options.get(i).queueCapacity()) : b.stripes);
             channels[i] = ch;
             registerSelfMetrics(ch);
+            dropTracking[i] = StatsEvents.trackDrops(ch.name, DROP_REASONS, () -> dropTotals(ch));
             deliveryThreads[i] = new DeliveryThread("tandem-stats-" + ch.name, new DeliveryLoop(ch, registry, clock));
         }
         if (n == 0) {
@@ -88,6 +94,24 @@ public final class StatsPipeline implements AutoCloseable {
             this.watchdogThread = new Thread(watchdog, "tandem-stats-watchdog");
             watchdogThread.setDaemon(true);
         }
+    }
+
+    private static String[] dropReasonTags() {
+        DropReason[] rs = DropReason.values();
+        String[] tags = new String[rs.length];
+        for (DropReason r : rs) {
+            tags[r.ordinal()] = r.tagValue();
+        }
+        return tags;
+    }
+
+    private static long[] dropTotals(SinkChannel ch) {
+        SinkStats st = ch.stats();
+        long[] totals = new long[DROP_REASONS.length];
+        for (DropReason r : DropReason.values()) {
+            totals[r.ordinal()] = st.dropped(r);
+        }
+        return totals;
     }
 
     private void start() {
@@ -338,6 +362,9 @@ public final class StatsPipeline implements AutoCloseable {
         }
         if (watchdog != null) {
             watchdog.stop();
+        }
+        for (Object t : dropTracking) {
+            StatsEvents.untrack(t);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.tandem.stats;
 
+import dev.tandem.stats.jfr.StatsEvents;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -91,6 +92,7 @@ final class Watchdog implements Runnable {
     }
 
     void tick(long nowNanos) {
+        StatsEvents.watchdogTick();
         for (int i = 0; i < channels.length; i++) {
             if (channels[i].checkStall(nowNanos, timeoutNanos[i])) {
                 stallsSinceLog[i]++;

@@ -93,40 +93,14 @@ public final class HungBackendBench {
     }
 
     /** A server with its stats backend: closing it ends the server, then the pipeline, then the platform. */
-    static final class WithBackend implements EchoTarget {
-        private final EchoTarget server;
+    static final class WithBackend extends ForwardingTarget {
         private final StatsPipeline stats;
         private final StatsEndpoint platform;
 
         WithBackend(EchoTarget server, StatsPipeline stats, StatsEndpoint platform) {
-            this.server = server;
+            super(server);
             this.stats = stats;
             this.platform = platform;
-        }
-
-        @Override
-        public java.net.InetSocketAddress address() {
-            return server.address();
-        }
-
-        @Override
-        public long accepted() {
-            return server.accepted();
-        }
-
-        @Override
-        public long openSockets() {
-            return server.openSockets();
-        }
-
-        @Override
-        public long liveThreads() {
-            return server.liveThreads();
-        }
-
-        @Override
-        public long believedLive() {
-            return server.believedLive();
         }
 
         @Override

@@ -1,0 +1,110 @@
+package dev.tandem.core.diagnostics;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * This JVM's threads, grouped. On JDK 21+ from the JDK's own dump of all threads, virtual ones
+ * included ({@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)}, found by reflection: Tandem is
+ * Java 17 bytecode), written to a temporary file, streamed through {@link JsonDumpReader} and
+ * deleted. On JDK 17 from {@link Thread#getAllStackTraces()}, which is every thread there is.
+ *
+ * <p>Called on any thread; each call takes its own dump; nothing is shared between calls.
+ */
+final class JvmThreadDump {
+    private static final Method DUMP_THREADS;
+    private static final Object JSON;
+
+    static {
+        Method m = null;
+        Object json = null;
+        try {
+            Class<?> format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+            m = HotSpotDiagnosticMXBean.class.getMethod("dumpThreads", String.class, format);
+            for (Object constant : format.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equals("JSON")) {
+                    json = constant;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError absent) {
+            m = null; // JDK 17, or a JVM without the HotSpot bean: platform threads only
+        }
+        DUMP_THREADS = json == null ? null : m;
+        JSON = json;
+    }
+
+    private JvmThreadDump() {}
+
+    /** True if this JVM can dump its virtual threads (JDK 21+ with the HotSpot diagnostic bean). */
+    static boolean seesVirtualThreads() {
+        return DUMP_THREADS != null;
+    }
+
+    /** The text profile of every thread of this JVM. */
+    static String profile() {
+        if (!seesVirtualThreads()) {
+            StackGrouper g = platformThreads(t -> true);
+            return ProfileText.format("Thread.getAllStackTraces (Java " + Runtime.version().feature()
+                    + " has no virtual threads)", g.total(), g.virtualTotal(), g.groups());
+        }
+        StackGrouper g = allThreads();
+        return ProfileText.format("thread dump of JDK " + Runtime.version(), g.total(), g.virtualTotal(), g.groups());
+    }
+
+    /** The platform threads {@code include} accepts, grouped. */
+    static StackGrouper platformThreads(Predicate<Thread> include) {
+        StackGrouper g = new StackGrouper();
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (!include.test(e.getKey())) {
+                continue;
+            }
+            List<String> stack = new ArrayList<>(e.getValue().length);
+            for (StackTraceElement f : e.getValue()) {
+                stack.add(f.toString());
+            }
+            g.accept(new DumpedThread(e.getKey().getName(), e.getKey().getState().name(), false, List.copyOf(stack)));
+        }
+        return g;
+    }
+
+    static StackGrouper allThreads() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("tandem-threads");
+            Path file = dir.resolve("threads.json"); // must not exist yet: dumpThreads refuses to overwrite
+            HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            DUMP_THREADS.invoke(bean, file.toAbsolutePath().toString(), JSON);
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return ThreadDumpParser.read(r);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not take a thread dump", e);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads failed", e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads is not accessible", e);
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temporary directory left behind is harmless
+                }
+            }
+        }
+    }
+}
