@@ -86,7 +86,8 @@ public final class ConnectionManager {
     private final AtomicLong stuck = new AtomicLong();
     private final Counter messagesDropped;
     private final Counter hookFailures;
-    private final EventType closedEvent;
+    /** The closed event in its four shapes: index bit 0 set if bytes_in is known, bit 1 if bytes_out is. */
+    private final EventType[] closedEvents = new EventType[4];
     private final EventType stuckEvent;
     private final Tags managerTag;
 
@@ -130,12 +131,33 @@ public final class ConnectionManager {
         this.hookFailures = stats.counter("tandem.connections.hook.failures", managerTag);
         stats.gauge("tandem.connections.live", managerTag, live::get);
         stats.gauge("tandem.connections.stuck", managerTag, stuck::get);
-        this.closedEvent = stats.eventType("tandem.connection.closed",
+        // A count Tandem could not see (a handler on the socket's own streams) is left out, not sent as 0.
+        closedEvents[0] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "messages_in", "messages_out");
+        closedEvents[1] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_in", "messages_in", "messages_out");
+        closedEvents[2] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_out", "messages_in", "messages_out");
+        closedEvents[3] = stats.eventType(CLOSED_EVENT,
                 "id", "duration_ms", "bytes_in", "bytes_out", "messages_in", "messages_out");
         this.stuckEvent = stats.eventType("tandem.connection.stuck", "id", "closing_ms");
 
         this.timer = daemon(this::runTimer);
         timer.setName("tandem-timer-" + name);
+    }
+
+    private static final String CLOSED_EVENT = "tandem.connection.closed";
+
+    /** The closed event, without the byte counts Tandem could not know. */
+    private void recordClosed(Tags tags, CloseInfo info) {
+        long ms = info.lifetime().toMillis();
+        int shape = (info.bytesInCounted() ? 1 : 0) | (info.bytesOutCounted() ? 2 : 0);
+        EventType type = closedEvents[shape];
+        switch (shape) {
+            case 0 -> type.record(tags, info.id(), ms, info.messagesIn(), info.messagesOut());
+            case 1 -> type.record(tags, info.id(), ms, info.bytesIn(), info.messagesIn(), info.messagesOut());
+            case 2 -> type.record(tags, info.id(), ms, info.bytesOut(), info.messagesIn(), info.messagesOut());
+            case 3 -> type.record(tags, info.id(), ms, info.bytesIn(), info.bytesOut(), info.messagesIn(),
+                    info.messagesOut());
+            default -> throw new IllegalStateException("closed event shape " + shape);
+        }
     }
 
     /** The pipeline the manager owns reads the manager's time. */
@@ -192,6 +214,18 @@ public final class ConnectionManager {
      */
     public <M> ConnectionPair<M> open(AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer) {
         return this.<M>pair(resource).reader(reader).writer(writer).start();
+    }
+
+    /**
+     * {@link #open(AutoCloseable, ReadLoop, MessageWriter)} with the message type spelled out, so that
+     * plain lambdas need no typed parameters: {@code manager.open(String.class, socket, ctx -> ...,
+     * (line, ctx) -> ...)}. The class is only a type witness; nothing checks messages against it.
+     * ({@link MessageWriter#lines} and {@link MessageWriter#bytes} fix the type too.)
+     */
+    public <M> ConnectionPair<M> open(Class<M> messageType, AutoCloseable resource, ReadLoop<M> reader,
+                                      MessageWriter<M> writer) {
+        Objects.requireNonNull(messageType, "messageType");
+        return open(resource, reader, writer);
     }
 
     /** A builder for a pair with its own cleanup hooks. */
@@ -336,8 +370,7 @@ public final class ConnectionManager {
             CloseReason reason = info.reason();
             // The event first, then the counts: whoever sees the pair counted closed also sees its
             // event accounted at every sink's door (recorded: queued or dropped).
-            closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
-                    info.bytesOut(), info.messagesIn(), info.messagesOut());
+            recordClosed(closedTags[reason.ordinal()], info);
             closed[reason.ordinal()].increment();
             live.decrementAndGet();
             synchronized (recentlyClosed) {
@@ -462,15 +495,18 @@ public final class ConnectionManager {
             try {
                 return terminated.get(timeoutNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+                return stillShuttingDown(start);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+                return stillShuttingDown(start);
             }
         }
         // The timer keeps running until the deadline: it marks STUCK pairs and cuts hooks off.
+        long closedBefore = closedTotal();
+        int liveAtStart = 0;
         int closedNow = 0;
         for (PairImpl<?> p : registry.values()) {
+            liveAtStart++;
             if (p.closeWith(CloseReason.SHUTDOWN, null)) {
                 closedNow++;
             }
@@ -501,7 +537,8 @@ public final class ConnectionManager {
             stats.remove("tandem.connections.live", managerTag);
             stats.remove("tandem.connections.stuck", managerTag);
         }
-        ShutdownReport report = new ShutdownReport(closedNow, stragglers, Duration.ofNanos(System.nanoTime() - start));
+        ShutdownReport report = new ShutdownReport(closedBefore, liveAtStart, closedNow, stragglers,
+                Duration.ofNanos(System.nanoTime() - start));
         if (!report.clean()) {
             log.warn("Tandem manager '{}' shut down with {} pair(s) not closed: {}", name, stragglers.size(),
                     Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
@@ -513,6 +550,20 @@ public final class ConnectionManager {
             Thread.currentThread().interrupt();
         }
         return report;
+    }
+
+    /** A later call's report when the first shutdown has not finished within the later call's timeout. */
+    private ShutdownReport stillShuttingDown(long startNanos) {
+        List<PairSnapshot> left = pairs();
+        return new ShutdownReport(closedTotal(), left.size(), 0, left, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private long closedTotal() {
+        long sum = 0;
+        for (Counter c : closed) {
+            sum += c.count();
+        }
+        return sum;
     }
 
     void startTimer() {
