@@ -248,18 +248,18 @@ public final class ConnectionManager {
         }
 
         public PairBuilder<M> reader(ReadLoop<M> reader) {
-            this.reader = Objects.requireNonNull(reader, "reader");
+            this.reader = reader; // checked by start(), like every builder's options
             return this;
         }
 
         public PairBuilder<M> writer(MessageWriter<M> writer) {
-            this.writer = Objects.requireNonNull(writer, "writer");
+            this.writer = writer;
             return this;
         }
 
         /** A hook run once when this pair has closed, before the manager's hooks. */
-        public PairBuilder<M> cleanupHook(CleanupHook hook) {
-            hooks.add(Objects.requireNonNull(hook, "hook"));
+        public PairBuilder<M> cleanupHook(CleanupHook cleanupHook) {
+            hooks.add(cleanupHook);
             return this;
         }
 
@@ -268,7 +268,8 @@ public final class ConnectionManager {
          *
          * @throws IllegalStateException if this builder already started a pair, or the manager is
          *     shut down (the resource is then closed)
-         * @throws NullPointerException if the reader or writer is missing
+         * @throws NullPointerException naming a missing {@code reader}, {@code writer} or
+         *     {@code cleanupHook}
          */
         public ConnectionPair<M> start() {
             if (started) {
@@ -276,6 +277,9 @@ public final class ConnectionManager {
             }
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(writer, "writer");
+            for (CleanupHook h : hooks) {
+                Objects.requireNonNull(h, "cleanupHook");
+            }
             started = true;
             return mgr.start(resource, reader, writer, hooks.toArray(new CleanupHook[0]));
         }
@@ -581,8 +585,10 @@ public final class ConnectionManager {
     public static final class Builder {
         private String name = "default";
         private StatsPipeline stats;
+        private boolean statsSet; // so that stats(null) is an error, not the default
         private TimeSource clock = TimeSource.system();
         private ThreadFactory threads;
+        private boolean threadsSet;
         private boolean virtual;
         private int queueCapacity = 1024;
         private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_PAIR;
@@ -602,13 +608,14 @@ public final class ConnectionManager {
          * the running managers that share a stats pipeline.
          */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = name;
             return this;
         }
 
         /** Where counts and events go (default: a pipeline without sinks, owned by the manager). */
         public Builder stats(StatsPipeline stats) {
-            this.stats = Objects.requireNonNull(stats, "stats");
+            this.stats = stats;
+            this.statsSet = true;
             return this;
         }
 
@@ -617,13 +624,14 @@ public final class ConnectionManager {
          * their own. A stats pipeline the manager creates for itself reads the same time.
          */
         public Builder timeSource(TimeSource timeSource) {
-            this.clock = Objects.requireNonNull(timeSource, "timeSource");
+            this.clock = timeSource;
             return this;
         }
 
         /** Where reader, writer and cleanup threads come from (default: platform daemon threads). */
-        public Builder threadFactory(ThreadFactory threads) {
-            this.threads = Objects.requireNonNull(threads, "threads");
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threads = threadFactory;
+            this.threadsSet = true;
             this.virtual = false;
             return this;
         }
@@ -635,6 +643,7 @@ public final class ConnectionManager {
         public Builder virtualThreads() {
             this.virtual = true;
             this.threads = null;
+            this.threadsSet = false;
             return this;
         }
 
@@ -648,8 +657,8 @@ public final class ConnectionManager {
         }
 
         /** What a full outbound queue does (default {@link OverflowPolicy#CLOSE_PAIR}). */
-        public Builder overflowPolicy(OverflowPolicy policy) {
-            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = overflowPolicy;
             return this;
         }
 
@@ -690,14 +699,17 @@ public final class ConnectionManager {
         }
 
         /** A hook run once for every pair of this manager, after the pair's own hooks. */
-        public Builder cleanupHook(CleanupHook hook) {
-            hooks.add(Objects.requireNonNull(hook, "hook"));
+        public Builder cleanupHook(CleanupHook cleanupHook) {
+            hooks.add(cleanupHook);
             return this;
         }
 
         /**
-         * Validates every option and starts the manager's timer.
+         * Validates every option and starts the manager's timer. Every option is checked here, none
+         * in its setter, the same rule as the stats pipeline's builders.
          *
+         * @throws NullPointerException naming a missing option, as the builder method spells it
+         *     ({@code overflowPolicy}, {@code timeSource}, ...)
          * @throws IllegalArgumentException naming the first invalid option
          * @throws IllegalStateException if this builder already built a manager, or virtual
          *     threads were asked for on a JDK without them
@@ -707,6 +719,17 @@ public final class ConnectionManager {
                 throw new IllegalStateException("this builder already built a manager (expected: one build per builder)");
             }
             Checks.notEmpty("name", name);
+            if (statsSet) {
+                Objects.requireNonNull(stats, "stats");
+            }
+            Objects.requireNonNull(clock, "timeSource");
+            if (threadsSet) {
+                Objects.requireNonNull(threads, "threadFactory");
+            }
+            Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+            for (CleanupHook h : hooks) {
+                Objects.requireNonNull(h, "cleanupHook");
+            }
             Checks.positive("outboundQueueCapacity", queueCapacity);
             if (idleTimeout != null) {
                 Checks.positiveNanos("idleTimeout", idleTimeout);

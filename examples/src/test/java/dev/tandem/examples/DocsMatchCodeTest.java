@@ -158,7 +158,8 @@ class DocsMatchCodeTest {
         SinkOptions d = SinkOptions.defaults();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("queueCapacity", Integer.toString(d.queueCapacity()));
-        expected.put("batchSize", Integer.toString(d.batchSize()));
+        assertEquals(2, SinkOptions.builder().queueCapacity(8).build().batchSize(), "an unset batch size follows the queue");
+        expected.put("batchSize", d.batchSize() + ", or a quarter of `queueCapacity` if that is less");
         expected.put("linger", human(d.linger()));
         expected.put("metricsInterval", human(d.metricsInterval()));
         expected.put("publishTimeout", human(d.publishTimeout()));

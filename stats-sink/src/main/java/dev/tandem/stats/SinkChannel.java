@@ -40,6 +40,10 @@ import java.util.concurrent.locks.LockSupport;
  *       before; a stale {@code true} costs one size check, and the size decides. An event is never
  *       refused at the door while the size shows room. The size may lag a concurrent drain by a
  *       moment, which is the same as the offer having run a moment earlier.</li>
+ *   <li><b>Abandoned.</b> {@code abandoned} is written once, by the closing thread, when close's
+ *       deadline passed with the delivery thread alive; {@link #stats()} reports it until the
+ *       thread has exited (a volatile flag read with {@code deliveryExited}: a reader may see the
+ *       thread as abandoned a moment after it ended, never the other way round).</li>
  *   <li><b>Wake-up.</b> The delivery thread parks for at most its linger. Before parking it
  *       publishes how many more events would fill its batch; the producer that sees the queue
  *       reach that size unparks it (one CAS, so one unpark per park).</li>
@@ -80,8 +84,16 @@ final class SinkChannel {
     private final Object interruptLock = new Object(); // closer vs delivery thread only, never around user code
     private boolean closingSink; // guarded by interruptLock
     private volatile boolean closedCleanly;
+    /** Set once, by the closing thread, when close gave up on the delivery thread (issue 15). */
+    private volatile boolean abandoned;
+    private final Clock clock; // the pipeline's: publishStartedNanos is read on it
 
     SinkChannel(String name, StatsSink sink, SinkOptions options) {
+        this(name, sink, options, Clock.system());
+    }
+
+    SinkChannel(String name, StatsSink sink, SinkOptions options, Clock clock) {
+        this.clock = clock;
         this.name = name;
         this.sink = sink;
         this.options = options;
@@ -315,6 +327,11 @@ final class SinkChannel {
         deliveryExited = true;
     }
 
+    /** Closing thread: close's deadline passed with the delivery thread still running; it is left to return on its own. */
+    void abandonDelivery() {
+        abandoned = true;
+    }
+
     // ---------------------------------------------------------------- observation
 
     SinkStats stats() {
@@ -335,7 +352,9 @@ final class SinkChannel {
             dropped[DropReason.SHUTDOWN.ordinal()] += queued;
             queued = 0;
         }
+        boolean left = abandoned && !exited;
         return new SinkStats(name, s, capacity, enqueued + doorTotal, enqueued, delivered.get(), dropped,
-                queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis);
+                queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis,
+                left, publishRunningNanos(clock.nanoTime()) / 1_000_000);
     }
 }

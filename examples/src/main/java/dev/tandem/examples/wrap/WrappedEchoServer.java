@@ -21,7 +21,8 @@ public final class WrappedEchoServer {
     }
 
     public static void main(String[] args) throws IOException {
-        StatsPipeline stats = StatsPipeline.builder().sink("log", LoggingStatsSink.create()).build();
+        StatsPipeline stats = StatsPipeline.builder() // each closed connection logged as an event
+                .sink("log", LoggingStatsSink.builder().metrics(false).build()).build();
         ConnectionManager manager = ConnectionManager.builder().stats(stats).build(); // every other option at its default
         ServerSocket server = new ServerSocket(args.length > 0 ? Integer.parseInt(args[0]) : 7000, 128,
                 InetAddress.getLoopbackAddress());
