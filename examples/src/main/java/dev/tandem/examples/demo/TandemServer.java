@@ -1,6 +1,7 @@
 package dev.tandem.examples.demo;
 
 import dev.tandem.core.ConnectionManager;
+import dev.tandem.core.MessageWriter;
 import dev.tandem.core.ShutdownReport;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
@@ -10,7 +11,6 @@ import dev.tandem.stats.StatsPipeline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -89,11 +89,7 @@ final class TandemServer implements AutoCloseable {
                     while ((line = in.readLine()) != null) {
                         ctx.pair().send(line);
                     }
-                }, (String line, dev.tandem.core.PairContext<String> ctx) -> {
-                    OutputStream out = ctx.output();
-                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                });
+                }, MessageWriter.lines(StandardCharsets.UTF_8)); // fixes the message type: String
             } catch (IOException | IllegalStateException closed) {
                 return;
             }
