@@ -55,6 +55,17 @@ class ByteCountsTest {
         }
     }
 
+    /** An adopted handler's read loop: it reads the socket's own stream, which Tandem cannot count. */
+    private static ReadLoop<String> socketsOwnInput() {
+        return ctx -> {
+            Socket s = (Socket) ctx.resource();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                ctx.pair().send(line);
+            }
+        };
+    }
+
     private Event closedEvent(long id) throws InterruptedException {
         assertTrue(rec.awaitEvents(e -> e.name().equals("tandem.connection.closed") && e.field("id") == id, 1,
                 Duration.ofSeconds(10)), "the closed event of pair " + id);
@@ -63,13 +74,7 @@ class ByteCountsTest {
 
     @Test
     void aHandlerOnTheSocketsOwnInputStreamHasNoBytesInButItsCountedOutput() throws Exception {
-        CloseInfo info = exchange(ctx -> {
-            Socket s = (Socket) ctx.resource();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            for (String line; (line = in.readLine()) != null; ) {
-                ctx.pair().send(line);
-            }
-        }, MessageWriter.lines(StandardCharsets.UTF_8));
+        CloseInfo info = exchange(socketsOwnInput(), MessageWriter.lines(StandardCharsets.UTF_8));
         assertFalse(info.bytesInCounted(), info::toString);
         assertTrue(info.bytesOutCounted(), info::toString);
         assertEquals(6, info.bytesOut(), "\"hello\\n\" through ctx.output()");
@@ -80,13 +85,7 @@ class ByteCountsTest {
 
     @Test
     void aHandlerOnTheSocketsOwnStreamsHasNoByteCountsAtAll() throws Exception {
-        CloseInfo info = exchange(ctx -> {
-            Socket s = (Socket) ctx.resource();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            for (String line; (line = in.readLine()) != null; ) {
-                ctx.pair().send(line);
-            }
-        }, (line, ctx) -> {
+        CloseInfo info = exchange(socketsOwnInput(), (line, ctx) -> {
             OutputStream out = ((Socket) ctx.resource()).getOutputStream();
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         });

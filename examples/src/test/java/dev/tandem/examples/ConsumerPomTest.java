@@ -50,7 +50,7 @@ class ConsumerPomTest {
     void theReadmesConsumerProjectBuildsOffline() throws Exception {
         Path mvn = findMaven();
         assumeTrue(mvn != null, "no mvn on the PATH or in MAVEN_HOME: the README's consumer pom is not built here");
-        Path root = root();
+        Path root = DocsMatchCodeTest.root();
         Map<String, String> files = consumerFiles(Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8));
         assertTrue(files.containsKey("pom.xml"), "README.md shows no consumer pom.xml: " + files.keySet());
         String pom = files.get("pom.xml");
@@ -153,17 +153,6 @@ class ConsumerPomTest {
             }
         }
         return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
-    }
-
-    private static Path root() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("examples/pom.xml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 
     /** The first {@code <tag>} after the parent's artifactId: the project's own version. */

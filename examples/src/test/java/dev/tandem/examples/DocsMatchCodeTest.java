@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 class DocsMatchCodeTest {
     private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\n```java\n(.*?)```\n", Pattern.DOTALL);
 
-    private static Path root() {
+    /** The repository's root: the first folder above the working directory that holds examples/pom.xml. */
+    static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isRegularFile(dir.resolve("examples/pom.xml"))) {
             dir = dir.getParent();
