@@ -28,10 +28,17 @@ import java.util.Objects;
  * @param messagesUnsent messages still queued when the pair closed; never written
  * @param messagesDropped messages refused under {@link OverflowPolicy#DROP_MESSAGE}
  * @param stuck true if a side had not exited when this was issued (the pair is STUCK)
+ * @param bytesInCounted false if Tandem could not know {@code bytesIn}: the handler read neither
+ *     through {@link PairContext#input()} nor reported reads with {@link PairContext#markRead}
+ *     (an adopted handler that reads the socket's own stream); {@code bytesIn} is then 0, unknown,
+ *     and {@link #toString()} and the closed event leave it out
+ * @param bytesOutCounted the same for {@code bytesOut}: false if the writer wrote neither through
+ *     {@link PairContext#output()} nor reported writes with {@link PairContext#markWritten}
  */
 public record CloseInfo(long id, CloseReason reason, Throwable cause, List<Throwable> laterFailures,
                         long openedAtMillis, Duration lifetime, long bytesIn, long bytesOut, long messagesIn,
-                        long messagesOut, long messagesUnsent, long messagesDropped, boolean stuck) {
+                        long messagesOut, long messagesUnsent, long messagesDropped, boolean stuck,
+                        boolean bytesInCounted, boolean bytesOutCounted) {
 
     /** Copies {@code laterFailures}; rejects a missing reason, list or lifetime. */
     public CloseInfo {
@@ -44,10 +51,15 @@ public record CloseInfo(long id, CloseReason reason, Throwable cause, List<Throw
     public String toString() {
         return "CloseInfo{id=" + id + ", reason=" + reason
                 + (cause == null ? "" : ", cause=" + cause.getClass().getName())
-                + ", lifetime=" + lifetime.toMillis() + "ms, in=" + bytesIn + "B/" + messagesIn + "msg, out="
-                + bytesOut + "B/" + messagesOut + "msg" + (messagesUnsent == 0 ? "" : ", unsent=" + messagesUnsent)
+                + ", lifetime=" + lifetime.toMillis() + "ms, in=" + (bytesInCounted ? bytesIn + "B/" : "")
+                + messagesIn + "msg, out=" + (bytesOutCounted ? bytesOut + "B/" : "") + messagesOut + "msg"
+                + (bytesInCounted && bytesOutCounted ? "" : ", bytes " + uncounted() + " not counted") + (messagesUnsent == 0 ? "" : ", unsent=" + messagesUnsent)
                 + (messagesDropped == 0 ? "" : ", dropped=" + messagesDropped)
                 + (laterFailures.isEmpty() ? "" : ", laterFailures=" + laterFailures.size())
                 + (stuck ? ", STUCK" : "") + '}';
+    }
+
+    private String uncounted() {
+        return !bytesInCounted && !bytesOutCounted ? "in and out" : !bytesInCounted ? "in" : "out";
     }
 }

@@ -87,7 +87,8 @@ public final class ConnectionManager {
     private final AtomicLong stuck = new AtomicLong();
     private final Counter messagesDropped;
     private final Counter hookFailures;
-    private final EventType closedEvent;
+    /** The closed event in its four shapes: index bit 0 set if bytes_in is known, bit 1 if bytes_out is. */
+    private final EventType[] closedEvents = new EventType[4];
     private final EventType stuckEvent;
     private final Tags managerTag;
 
@@ -131,12 +132,33 @@ public final class ConnectionManager {
         this.hookFailures = stats.counter("tandem.connections.hook.failures", managerTag);
         stats.gauge("tandem.connections.live", managerTag, live::get);
         stats.gauge("tandem.connections.stuck", managerTag, stuck::get);
-        this.closedEvent = stats.eventType("tandem.connection.closed",
+        // A count Tandem could not see (a handler on the socket's own streams) is left out, not sent as 0.
+        closedEvents[0] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "messages_in", "messages_out");
+        closedEvents[1] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_in", "messages_in", "messages_out");
+        closedEvents[2] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_out", "messages_in", "messages_out");
+        closedEvents[3] = stats.eventType(CLOSED_EVENT,
                 "id", "duration_ms", "bytes_in", "bytes_out", "messages_in", "messages_out");
         this.stuckEvent = stats.eventType("tandem.connection.stuck", "id", "closing_ms");
 
         this.timer = daemon(this::runTimer);
         timer.setName("tandem-timer-" + name);
+    }
+
+    private static final String CLOSED_EVENT = "tandem.connection.closed";
+
+    /** The closed event, without the byte counts Tandem could not know. */
+    private void recordClosed(Tags tags, CloseInfo info) {
+        long ms = info.lifetime().toMillis();
+        int shape = (info.bytesInCounted() ? 1 : 0) | (info.bytesOutCounted() ? 2 : 0);
+        EventType type = closedEvents[shape];
+        switch (shape) {
+            case 0 -> type.record(tags, info.id(), ms, info.messagesIn(), info.messagesOut());
+            case 1 -> type.record(tags, info.id(), ms, info.bytesIn(), info.messagesIn(), info.messagesOut());
+            case 2 -> type.record(tags, info.id(), ms, info.bytesOut(), info.messagesIn(), info.messagesOut());
+            case 3 -> type.record(tags, info.id(), ms, info.bytesIn(), info.bytesOut(), info.messagesIn(),
+                    info.messagesOut());
+            default -> throw new IllegalStateException("closed event shape " + shape);
+        }
     }
 
     /** The pipeline the manager owns reads the manager's time. */
@@ -195,6 +217,18 @@ public final class ConnectionManager {
         return this.<M>pair(resource).reader(reader).writer(writer).start();
     }
 
+    /**
+     * {@link #open(AutoCloseable, ReadLoop, MessageWriter)} with the message type spelled out, so that
+     * plain lambdas need no typed parameters: {@code manager.open(String.class, socket, ctx -> ...,
+     * (line, ctx) -> ...)}. The class is only a type witness; nothing checks messages against it.
+     * ({@link MessageWriter#lines} and {@link MessageWriter#bytes} fix the type too.)
+     */
+    public <M> ConnectionPair<M> open(Class<M> messageType, AutoCloseable resource, ReadLoop<M> reader,
+                                      MessageWriter<M> writer) {
+        Objects.requireNonNull(messageType, "messageType");
+        return open(resource, reader, writer);
+    }
+
     /** A builder for a pair with its own cleanup hooks. */
     public <M> PairBuilder<M> pair(AutoCloseable resource) {
         return new PairBuilder<>(this, Objects.requireNonNull(resource, "resource"));
@@ -215,18 +249,18 @@ public final class ConnectionManager {
         }
 
         public PairBuilder<M> reader(ReadLoop<M> reader) {
-            this.reader = Objects.requireNonNull(reader, "reader");
+            this.reader = reader; // checked by start(), like every builder's options
             return this;
         }
 
         public PairBuilder<M> writer(MessageWriter<M> writer) {
-            this.writer = Objects.requireNonNull(writer, "writer");
+            this.writer = writer;
             return this;
         }
 
         /** A hook run once when this pair has closed, before the manager's hooks. */
-        public PairBuilder<M> cleanupHook(CleanupHook hook) {
-            hooks.add(Objects.requireNonNull(hook, "hook"));
+        public PairBuilder<M> cleanupHook(CleanupHook cleanupHook) {
+            hooks.add(cleanupHook);
             return this;
         }
 
@@ -235,7 +269,8 @@ public final class ConnectionManager {
          *
          * @throws IllegalStateException if this builder already started a pair, or the manager is
          *     shut down (the resource is then closed)
-         * @throws NullPointerException if the reader or writer is missing
+         * @throws NullPointerException naming a missing {@code reader}, {@code writer} or
+         *     {@code cleanupHook}
          */
         public ConnectionPair<M> start() {
             if (started) {
@@ -243,6 +278,9 @@ public final class ConnectionManager {
             }
             Objects.requireNonNull(reader, "reader");
             Objects.requireNonNull(writer, "writer");
+            for (CleanupHook h : hooks) {
+                Objects.requireNonNull(h, "cleanupHook");
+            }
             started = true;
             return mgr.start(resource, reader, writer, hooks.toArray(new CleanupHook[0]));
         }
@@ -340,8 +378,7 @@ public final class ConnectionManager {
             CloseReason reason = info.reason();
             // The event first, then the counts: whoever sees the pair counted closed also sees its
             // event accounted at every sink's door (recorded: queued or dropped).
-            closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
-                    info.bytesOut(), info.messagesIn(), info.messagesOut());
+            recordClosed(closedTags[reason.ordinal()], info);
             closed[reason.ordinal()].increment();
             live.decrementAndGet();
             CoreEvents.pairClosed(name, p.id, reason, info.cause(), info.lifetime(), info.bytesIn(), info.bytesOut(),
@@ -468,16 +505,19 @@ public final class ConnectionManager {
             try {
                 return terminated.get(timeoutNanos, TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+                return stillShuttingDown(start);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new ShutdownReport(0, pairs(), Duration.ofNanos(System.nanoTime() - start));
+                return stillShuttingDown(start);
             }
         }
         Object jfr = CoreEvents.shutdownStarted();
         // The timer keeps running until the deadline: it marks STUCK pairs and cuts hooks off.
+        long closedBefore = closedTotal();
+        int liveAtStart = 0;
         int closedNow = 0;
         for (PairImpl<?> p : registry.values()) {
+            liveAtStart++;
             if (p.closeWith(CloseReason.SHUTDOWN, null)) {
                 closedNow++;
             }
@@ -508,7 +548,8 @@ public final class ConnectionManager {
             stats.remove("tandem.connections.live", managerTag);
             stats.remove("tandem.connections.stuck", managerTag);
         }
-        ShutdownReport report = new ShutdownReport(closedNow, stragglers, Duration.ofNanos(System.nanoTime() - start));
+        ShutdownReport report = new ShutdownReport(closedBefore, liveAtStart, closedNow, stragglers,
+                Duration.ofNanos(System.nanoTime() - start));
         if (!report.clean()) {
             log.warn("Tandem manager '{}' shut down with {} pair(s) not closed: {}", name, stragglers.size(),
                     Arrays.toString(stragglers.stream().mapToLong(PairSnapshot::id).toArray()));
@@ -521,6 +562,20 @@ public final class ConnectionManager {
             Thread.currentThread().interrupt();
         }
         return report;
+    }
+
+    /** A later call's report when the first shutdown has not finished within the later call's timeout. */
+    private ShutdownReport stillShuttingDown(long startNanos) {
+        List<PairSnapshot> left = pairs();
+        return new ShutdownReport(closedTotal(), left.size(), 0, left, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private long closedTotal() {
+        long sum = 0;
+        for (Counter c : closed) {
+            sum += c.count();
+        }
+        return sum;
     }
 
     void startTimer() {
@@ -538,8 +593,10 @@ public final class ConnectionManager {
     public static final class Builder {
         private String name = "default";
         private StatsPipeline stats;
+        private boolean statsSet; // so that stats(null) is an error, not the default
         private TimeSource clock = TimeSource.system();
         private ThreadFactory threads;
+        private boolean threadsSet;
         private boolean virtual;
         private int queueCapacity = 1024;
         private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_PAIR;
@@ -559,13 +616,14 @@ public final class ConnectionManager {
          * the running managers that share a stats pipeline.
          */
         public Builder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            this.name = name;
             return this;
         }
 
         /** Where counts and events go (default: a pipeline without sinks, owned by the manager). */
         public Builder stats(StatsPipeline stats) {
-            this.stats = Objects.requireNonNull(stats, "stats");
+            this.stats = stats;
+            this.statsSet = true;
             return this;
         }
 
@@ -574,13 +632,14 @@ public final class ConnectionManager {
          * their own. A stats pipeline the manager creates for itself reads the same time.
          */
         public Builder timeSource(TimeSource timeSource) {
-            this.clock = Objects.requireNonNull(timeSource, "timeSource");
+            this.clock = timeSource;
             return this;
         }
 
         /** Where reader, writer and cleanup threads come from (default: platform daemon threads). */
-        public Builder threadFactory(ThreadFactory threads) {
-            this.threads = Objects.requireNonNull(threads, "threads");
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threads = threadFactory;
+            this.threadsSet = true;
             this.virtual = false;
             return this;
         }
@@ -592,6 +651,7 @@ public final class ConnectionManager {
         public Builder virtualThreads() {
             this.virtual = true;
             this.threads = null;
+            this.threadsSet = false;
             return this;
         }
 
@@ -605,8 +665,8 @@ public final class ConnectionManager {
         }
 
         /** What a full outbound queue does (default {@link OverflowPolicy#CLOSE_PAIR}). */
-        public Builder overflowPolicy(OverflowPolicy policy) {
-            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = overflowPolicy;
             return this;
         }
 
@@ -647,14 +707,17 @@ public final class ConnectionManager {
         }
 
         /** A hook run once for every pair of this manager, after the pair's own hooks. */
-        public Builder cleanupHook(CleanupHook hook) {
-            hooks.add(Objects.requireNonNull(hook, "hook"));
+        public Builder cleanupHook(CleanupHook cleanupHook) {
+            hooks.add(cleanupHook);
             return this;
         }
 
         /**
-         * Validates every option and starts the manager's timer.
+         * Validates every option and starts the manager's timer. Every option is checked here, none
+         * in its setter, the same rule as the stats pipeline's builders.
          *
+         * @throws NullPointerException naming a missing option, as the builder method spells it
+         *     ({@code overflowPolicy}, {@code timeSource}, ...)
          * @throws IllegalArgumentException naming the first invalid option
          * @throws IllegalStateException if this builder already built a manager, or virtual
          *     threads were asked for on a JDK without them
@@ -664,6 +727,17 @@ public final class ConnectionManager {
                 throw new IllegalStateException("this builder already built a manager (expected: one build per builder)");
             }
             Checks.notEmpty("name", name);
+            if (statsSet) {
+                Objects.requireNonNull(stats, "stats");
+            }
+            Objects.requireNonNull(clock, "timeSource");
+            if (threadsSet) {
+                Objects.requireNonNull(threads, "threadFactory");
+            }
+            Objects.requireNonNull(overflowPolicy, "overflowPolicy");
+            for (CleanupHook h : hooks) {
+                Objects.requireNonNull(h, "cleanupHook");
+            }
             Checks.positive("outboundQueueCapacity", queueCapacity);
             if (idleTimeout != null) {
                 Checks.positiveNanos("idleTimeout", idleTimeout);

@@ -167,6 +167,10 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     private volatile long bytesIn;
     private volatile long bytesOut;
+    // Whether Tandem saw the bytes: set once input()/output() or markRead/markWritten is used; a
+    // handler that reads or writes the socket's own streams leaves them false (issue 14).
+    private volatile boolean bytesInCounted;
+    private volatile boolean bytesOutCounted;
     private volatile long messagesIn;
     private volatile long messagesOut; // writer thread only
     private volatile long messagesDropped;
@@ -629,7 +633,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         Queue<M> q = outbound;
         return new CloseInfo(id, l.reason, l.cause, later, openedMillis, Duration.ofNanos(Math.max(0, lifetime)),
                 bytesIn, bytesOut, messagesIn, messagesOut, (q == null ? 0 : q.size()) + unsentInHand,
-                messagesDropped, stuck);
+                messagesDropped, stuck, bytesInCounted, bytesOutCounted);
     }
 
     // ================================================================== timer
@@ -718,6 +722,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (in == null) {
             in = new CountingInputStream(rawInput(), this);
             input = in;
+            bytesInCounted = true;
         }
         return in;
     }
@@ -728,6 +733,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         if (out == null) {
             out = new CountingOutputStream(rawOutput(), this);
             output = out;
+            bytesOutCounted = true;
         }
         return out;
     }
@@ -766,6 +772,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     @Override
     public void markRead(long bytes) {
+        if (!bytesInCounted) {
+            bytesInCounted = true;
+        }
         if (bytes > 0) {
             BYTES_IN.addAndGet(this, bytes);
         }
@@ -790,6 +799,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     @Override
     public void markWritten(long bytes) {
+        if (!bytesOutCounted) {
+            bytesOutCounted = true;
+        }
         if (bytes > 0) {
             BYTES_OUT.addAndGet(this, bytes);
         }

@@ -1,10 +1,12 @@
 package dev.tandem.core;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -26,10 +28,22 @@ class BadInputTest {
     }
 
     private static void iae(String message, Consumer<ConnectionManager.Builder> change) {
+        atBuild(IllegalArgumentException.class, message, change);
+    }
+
+    /**
+     * The one rule of every Tandem builder: setters take anything, {@code build()} checks it all,
+     * and the message starts with the option's name as the builder (and the docs) spell it.
+     */
+    private static void atBuild(Class<? extends RuntimeException> type, String message,
+                                Consumer<ConnectionManager.Builder> change) {
         ConnectionManager.Builder b = ConnectionManager.builder();
-        change.accept(b);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertDoesNotThrow(() -> change.accept(b), "setters do not validate: build() does");
+        RuntimeException e = assertThrows(type, b::build);
         assertEquals(message, e.getMessage());
+        String option = message.split(":", 2)[0];
+        assertTrue(Arrays.stream(ConnectionManager.Builder.class.getMethods()).anyMatch(m -> m.getName().equals(option)),
+                "'" + option + "' is the name of a builder option");
     }
 
     private static void npe(String message, Executable call) {
@@ -51,18 +65,28 @@ class BadInputTest {
     }
 
     @Test
+    void nullOptionsAreRejectedByBuildNamingTheOption() {
+        atBuild(NullPointerException.class, "name", b -> b.name(null));
+        atBuild(NullPointerException.class, "stats", b -> b.stats(null));
+        atBuild(NullPointerException.class, "timeSource", b -> b.timeSource(null));
+        atBuild(NullPointerException.class, "threadFactory", b -> b.threadFactory(null));
+        atBuild(NullPointerException.class, "overflowPolicy", b -> b.overflowPolicy(null));
+        atBuild(NullPointerException.class, "cleanupHook", b -> b.cleanupHook(null));
+        atBuild(NullPointerException.class, "writeTimeout", b -> b.writeTimeout(null));
+        atBuild(NullPointerException.class, "gracePeriod", b -> b.gracePeriod(null));
+        atBuild(NullPointerException.class, "hookTimeout", b -> b.hookTimeout(null));
+        assertTrue(TestSupport.tandemThreads().isEmpty(), "a rejected build starts no thread");
+    }
+
+    @Test
     void nullsNameTheParameter() {
-        ConnectionManager.Builder b = ConnectionManager.builder();
-        npe("timeSource", () -> b.timeSource(null));
-        npe("stats", () -> b.stats(null));
-        npe("policy", () -> b.overflowPolicy(null));
-        npe("hook", () -> b.cleanupHook(null));
-        npe("threads", () -> b.threadFactory(null));
-        npe("writeTimeout", () -> ConnectionManager.builder().writeTimeout(null).build());
         manager = ConnectionManager.builder().build();
         npe("resource", () -> manager.open(null, ctx -> { }, (m, ctx) -> { }));
         npe("reader", () -> manager.open(() -> { }, null, (m, ctx) -> { }));
         npe("writer", () -> manager.<String>pair(() -> { }).reader(ctx -> { }).start());
+        npe("cleanupHook", () -> manager.<String>pair(() -> { }).reader(ctx -> { }).writer((m, ctx) -> { })
+                .cleanupHook(null).start());
+        npe("messageType", () -> manager.open(null, () -> { }, ctx -> { }, (m, ctx) -> { }));
         npe("timeout", () -> manager.shutdown(null));
         ConnectionPair<String> p = manager.open(() -> { }, ctx -> { }, (m, ctx) -> { });
         npe("message", () -> p.send(null));

@@ -302,6 +302,8 @@ class SocketLifecycleTest {
         ShutdownReport report = manager.shutdown(Duration.ofSeconds(10));
         assertTrue(report.clean(), report.toString());
         assertEquals(20, report.closedByShutdown());
+        assertEquals(20, report.liveAtShutdown());
+        assertEquals(0, report.closedBeforeShutdown());
         for (ConnectionPair<String> p : pairs) {
             assertEquals(CloseReason.SHUTDOWN, await(p.closeFuture()).reason());
         }

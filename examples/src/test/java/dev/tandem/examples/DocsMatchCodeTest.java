@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 class DocsMatchCodeTest {
     private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: (\\S+) -->\n```java\n(.*?)```\n", Pattern.DOTALL);
 
-    private static Path root() {
+    /** The repository's root: the first folder above the working directory that holds examples/pom.xml. */
+    static Path root() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isRegularFile(dir.resolve("examples/pom.xml"))) {
             dir = dir.getParent();
@@ -158,7 +159,8 @@ class DocsMatchCodeTest {
         SinkOptions d = SinkOptions.defaults();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("queueCapacity", Integer.toString(d.queueCapacity()));
-        expected.put("batchSize", Integer.toString(d.batchSize()));
+        assertEquals(2, SinkOptions.builder().queueCapacity(8).build().batchSize(), "an unset batch size follows the queue");
+        expected.put("batchSize", d.batchSize() + ", or a quarter of `queueCapacity` if that is less");
         expected.put("linger", human(d.linger()));
         expected.put("metricsInterval", human(d.metricsInterval()));
         expected.put("publishTimeout", human(d.publishTimeout()));

@@ -1,6 +1,6 @@
 package dev.tandem.stats;
 
-import java.util.Objects;
+import dev.tandem.stats.internal.Checks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +72,7 @@ public final class LoggingStatsSink implements StatsSink {
 
         /** The slf4j logger name (default {@code tandem.stats}). */
         public Builder loggerName(String loggerName) {
-            this.loggerName = Objects.requireNonNull(loggerName, "loggerName");
+            this.loggerName = loggerName; // checked by build()
             return this;
         }
 
@@ -88,10 +88,14 @@ public final class LoggingStatsSink implements StatsSink {
             return this;
         }
 
+        /**
+         * Validates the options.
+         *
+         * @throws NullPointerException if {@code loggerName} is null
+         * @throws IllegalArgumentException if it is empty
+         */
         public LoggingStatsSink build() {
-            if (loggerName.isEmpty()) {
-                throw new IllegalArgumentException("loggerName: \"\" (expected: not empty)");
-            }
+            Checks.notEmpty("loggerName", loggerName);
             return new LoggingStatsSink(this);
         }
     }

@@ -41,6 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  *       size decides. An event is never refused at the door while its stripe shows room. The size
  *       may lag a concurrent drain by a moment, which is the same as the offer having run a moment
  *       earlier.</li>
+ *   <li><b>Abandoned.</b> {@code abandoned} is written once, by the closing thread, when close's
+ *       deadline passed with the delivery thread alive; {@link #stats()} reports it until the
+ *       thread has exited (a volatile flag read with {@code deliveryExited}: a reader may see the
+ *       thread as abandoned a moment after it ended, never the other way round).</li>
  *   <li><b>Wake-up.</b> The delivery thread parks for at most its linger. Before parking it
  *       publishes how many events in one stripe should wake it (what would fill its batch, but
  *       at most half a stripe when there are several, so that producers spread over the stripes
@@ -82,12 +86,16 @@ final class SinkChannel {
     private final Object interruptLock = new Object(); // closer vs delivery thread only, never around user code
     private boolean closingSink; // guarded by interruptLock
     private volatile boolean closedCleanly;
+    /** Set once, by the closing thread, when close gave up on the delivery thread (issue 15). */
+    private volatile boolean abandoned;
+    private final Clock clock; // the pipeline's: publishStartedNanos is read on it
 
     SinkChannel(String name, StatsSink sink, SinkOptions options) {
-        this(name, sink, options, EventStripes.perCore(options.queueCapacity()));
+        this(name, sink, options, Clock.system(), EventStripes.perCore(options.queueCapacity()));
     }
 
-    SinkChannel(String name, StatsSink sink, SinkOptions options, int stripeCount) {
+    SinkChannel(String name, StatsSink sink, SinkOptions options, Clock clock, int stripeCount) {
+        this.clock = clock;
         this.name = name;
         this.sink = sink;
         this.options = options;
@@ -360,7 +368,22 @@ final class SinkChannel {
         deliveryExited = true;
     }
 
+    /** Closing thread: close's deadline passed with the delivery thread still running; it is left to return on its own. */
+    void abandonDelivery() {
+        abandoned = true;
+    }
+
     // ---------------------------------------------------------------- observation
+
+    /** For the self-metrics: how long the publish in progress has run, 0 when none runs. */
+    long publishRunningMillis() {
+        return publishRunningNanos(clock.nanoTime()) / 1_000_000;
+    }
+
+    /** For the self-metrics: close gave up on the delivery thread, and it has not exited yet. */
+    boolean deliveryAbandoned() {
+        return abandoned && !deliveryExited;
+    }
 
     SinkStats stats() {
         SinkState s = state.get();
@@ -380,8 +403,10 @@ final class SinkChannel {
             dropped[DropReason.SHUTDOWN.ordinal()] += queued;
             queued = 0;
         }
+        boolean left = abandoned && !exited;
         return new SinkStats(name, s, capacity, enqueued + doorTotal, enqueued, delivered.get(), dropped,
-                queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis);
+                queued, inHand, publishes.get(), failures.get(), lastError, lastErrorMillis,
+                left, publishRunningNanos(clock.nanoTime()) / 1_000_000);
     }
 
     private static boolean stranded(SinkState s, boolean exited) {

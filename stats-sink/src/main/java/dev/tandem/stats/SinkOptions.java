@@ -11,7 +11,8 @@ import java.time.Duration;
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>queueCapacity</td><td>2048</td><td>events held for this sink; rounded up to a power of two</td></tr>
- *   <tr><td>batchSize</td><td>512</td><td>most events per publish</td></tr>
+ *   <tr><td>batchSize</td><td>512, or a quarter of queueCapacity if that is less</td><td>most events per
+ *       publish; unless set, it follows the queue capacity</td></tr>
  *   <tr><td>linger</td><td>1 s</td><td>longest an event waits for its batch to fill</td></tr>
  *   <tr><td>metricsInterval</td><td>10 s</td><td>longest gap between publishes when no events arrive</td></tr>
  *   <tr><td>publishTimeout</td><td>10 s</td><td>a publish running longer marks the sink STALLED</td></tr>
@@ -25,6 +26,7 @@ public final class SinkOptions {
 
     private final int queueCapacity;
     private final int batchSize;
+    private final boolean batchSizeSet;
     private final Duration linger;
     private final Duration metricsInterval;
     private final Duration publishTimeout;
@@ -35,7 +37,8 @@ public final class SinkOptions {
 
     private SinkOptions(Builder b) {
         this.queueCapacity = b.queueCapacity;
-        this.batchSize = b.batchSize;
+        this.batchSize = b.batchSizeSet ? b.batchSize : defaultBatchSize(b.queueCapacity);
+        this.batchSizeSet = b.batchSizeSet;
         this.linger = b.linger;
         this.metricsInterval = b.metricsInterval;
         this.publishTimeout = b.publishTimeout;
@@ -43,6 +46,11 @@ public final class SinkOptions {
         this.backoffMax = b.backoffMax;
         this.maxRetries = b.maxRetries;
         this.maxEventsPerSecond = b.maxEventsPerSecond;
+    }
+
+    /** The batch size when none is set: a quarter of the queue, at most 512, at least 1. */
+    static int defaultBatchSize(int queueCapacity) {
+        return Math.max(1, Math.min(512, queueCapacity / 4));
     }
 
     public static SinkOptions defaults() {
@@ -53,12 +61,16 @@ public final class SinkOptions {
         return new Builder();
     }
 
-    /** A builder that starts from these options. */
+    /**
+     * A builder that starts from these options. A batch size that was not set stays unset, so it
+     * still follows a new queue capacity.
+     */
     public Builder toBuilder() {
-        return new Builder()
-                .queueCapacity(queueCapacity)
-                .batchSize(batchSize)
-                .linger(linger)
+        Builder b = new Builder().queueCapacity(queueCapacity);
+        if (batchSizeSet) {
+            b.batchSize(batchSize);
+        }
+        return b.linger(linger)
                 .metricsInterval(metricsInterval)
                 .publishTimeout(publishTimeout)
                 .backoff(backoffInitial, backoffMax)
@@ -114,7 +126,8 @@ public final class SinkOptions {
     /** Collects options; {@link #build()} validates them all. */
     public static final class Builder {
         private int queueCapacity = 2048;
-        private int batchSize = 512;
+        private int batchSize;
+        private boolean batchSizeSet;
         private Duration linger = Duration.ofSeconds(1);
         private Duration metricsInterval = Duration.ofSeconds(10);
         private Duration publishTimeout = Duration.ofSeconds(10);
@@ -131,9 +144,14 @@ public final class SinkOptions {
             return this;
         }
 
-        /** The most events in one publish; at most the queue capacity. */
+        /**
+         * The most events in one publish; at most the queue capacity. Unless set, a quarter of the
+         * queue capacity, at most 512 (512 with the default queue of 2048): a queue shrunk or grown
+         * alone keeps room to fill while a batch is published.
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = batchSize;
+            this.batchSizeSet = true;
             return this;
         }
 
@@ -185,8 +203,10 @@ public final class SinkOptions {
          */
         public SinkOptions build() {
             Checks.positive("queueCapacity", queueCapacity);
-            Checks.positive("batchSize", batchSize);
-            Checks.atMost("batchSize", batchSize, "queueCapacity", queueCapacity);
+            if (batchSizeSet) {
+                Checks.positive("batchSize", batchSize);
+                Checks.atMost("batchSize", batchSize, "queueCapacity", queueCapacity);
+            }
             Checks.positiveNanos("linger", linger);
             Checks.positiveNanos("metricsInterval", metricsInterval);
             Checks.positiveNanos("publishTimeout", publishTimeout);

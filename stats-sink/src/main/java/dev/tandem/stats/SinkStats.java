@@ -29,10 +29,12 @@ public final class SinkStats {
     private final long failures;
     private final Throwable lastError;
     private final long lastErrorMillis;
+    private final boolean deliveryAbandoned;
+    private final long publishRunningMillis;
 
     SinkStats(String name, SinkState state, int queueCapacity, long recorded, long enqueued, long delivered,
               long[] dropped, long queued, long inHand, long publishes, long failures,
-              Throwable lastError, long lastErrorMillis) {
+              Throwable lastError, long lastErrorMillis, boolean deliveryAbandoned, long publishRunningMillis) {
         this.name = name;
         this.state = state;
         this.queueCapacity = queueCapacity;
@@ -46,6 +48,23 @@ public final class SinkStats {
         this.failures = failures;
         this.lastError = lastError;
         this.lastErrorMillis = lastErrorMillis;
+        this.deliveryAbandoned = deliveryAbandoned;
+        this.publishRunningMillis = publishRunningMillis;
+    }
+
+    /**
+     * True while the pipeline's close has given up on this sink's delivery thread and the thread
+     * has not ended yet: it is still inside the sink's {@code publish} (or {@code close}), left to
+     * return on its own because the JVM cannot cancel a call (S5, S7). It holds whatever the sink
+     * holds (a socket, a thread) until then; {@link #publishRunningMillis()} says for how long.
+     */
+    public boolean deliveryAbandoned() {
+        return deliveryAbandoned;
+    }
+
+    /** How long the publish in progress has been running, in ms; 0 when no publish is running. */
+    public long publishRunningMillis() {
+        return publishRunningMillis;
     }
 
     /** The name the sink was registered under. */
@@ -142,6 +161,12 @@ public final class SinkStats {
         }
         sb.append("} inFlight=").append(inFlight()).append(" publishes=").append(publishes)
                 .append(" failures=").append(failures);
+        if (publishRunningMillis != 0) {
+            sb.append(" publishRunning=").append(publishRunningMillis).append("ms");
+        }
+        if (deliveryAbandoned) {
+            sb.append(" deliveryAbandoned");
+        }
         if (lastError != null) {
             sb.append(" lastError=").append(lastError);
         }

@@ -78,7 +78,7 @@ public final class StatsPipeline implements AutoCloseable {
         this.deliveryThreads = new Thread[n];
         this.dropTracking = new Object[n];
         for (int i = 0; i < n; i++) {
-            SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i),
+            SinkChannel ch = new SinkChannel(b.names.get(i), b.sinks.get(i), b.options.get(i), clock,
                     b.stripes == 0 ? EventStripes.perCore(b.options.get(i).queueCapacity()) : b.stripes);
             channels[i] = ch;
             registerSelfMetrics(ch);
@@ -138,6 +138,8 @@ public final class StatsPipeline implements AutoCloseable {
         }
         registry.functionCounter("tandem.stats.publish.failures", sink, ch::failuresCount);
         registry.gauge("tandem.stats.queued", sink, ch::queuedCount);
+        registry.gauge("tandem.stats.publish.running_ms", sink, ch::publishRunningMillis);
+        registry.gauge("tandem.stats.delivery.abandoned", sink, () -> ch.deliveryAbandoned() ? 1 : 0);
         for (SinkState s : SinkState.values()) {
             registry.gauge("tandem.stats.state", sink.and("state", s.name().toLowerCase(java.util.Locale.ROOT)),
                     () -> ch.state() == s ? 1 : 0);
@@ -350,11 +352,14 @@ public final class StatsPipeline implements AutoCloseable {
             if (t.isAlive()) {
                 all = false;
                 SinkChannel ch = channels[i];
+                ch.abandonDelivery(); // before the interrupt: readers of SinkStats see it while the thread lives
                 ch.interruptUnlessClosingSink(t); // may free a publish blocked in interruptible I/O
                 if (timeoutNanos > 0) {
+                    SinkStats st = ch.stats();
                     log.warn("Tandem stats sink '{}' did not finish within the close timeout of {}; abandoning its "
-                            + "delivery thread (state {}, {} events in flight)", ch.name, timeout,
-                            ch.state(), ch.stats().inFlight());
+                            + "delivery thread (state {}, {} events in flight, its publish running for {} ms; "
+                            + "sinkStats shows deliveryAbandoned until it returns)", ch.name, timeout,
+                            ch.state(), st.inFlight(), st.publishRunningMillis());
                 }
             } else if (!channels[i].closedCleanly()) {
                 all = false;
@@ -409,15 +414,15 @@ public final class StatsPipeline implements AutoCloseable {
          * and in the {@code sink} tag).
          */
         public Builder sink(String name, StatsSink sink, SinkOptions options) {
-            names.add(Objects.requireNonNull(name, "name"));
-            sinks.add(Objects.requireNonNull(sink, "sink"));
-            this.options.add(Objects.requireNonNull(options, "options"));
+            names.add(name); // checked by build(), with every other option
+            sinks.add(sink);
+            this.options.add(options);
             return this;
         }
 
         /** The clock for lingers, timeouts and timestamps (default {@link Clock#system()}). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = clock;
             return this;
         }
 
@@ -476,8 +481,12 @@ public final class StatsPipeline implements AutoCloseable {
         }
 
         /**
-         * Validates the configuration and starts the pipeline's threads.
+         * Validates the configuration and starts the pipeline's threads. Every option and sink
+         * registration is checked here, none in its setter, so that every builder of Tandem has the
+         * same rule.
          *
+         * @throws NullPointerException naming a missing option ({@code clock}, {@code closeTimeout},
+         *     {@code dropLogInterval}) or sink argument ({@code name}, {@code sink}, {@code options})
          * @throws IllegalArgumentException on an invalid or repeated sink name, the same sink
          *     instance registered twice, or an invalid duration
          * @throws IllegalStateException if this builder already built a pipeline
@@ -487,6 +496,7 @@ public final class StatsPipeline implements AutoCloseable {
                 throw new IllegalStateException("this builder already built a pipeline (expected: one build per builder, "
                         + "since a sink must not be fed by two pipelines)");
             }
+            Objects.requireNonNull(clock, "clock");
             Checks.positiveNanos("closeTimeout", closeTimeout);
             Checks.positiveNanos("dropLogInterval", dropLogInterval);
             long tick = Checks.positiveNanos("timestampTick", timestampTick);
@@ -504,7 +514,9 @@ public final class StatsPipeline implements AutoCloseable {
             Set<String> seen = new HashSet<>();
             Map<StatsSink, String> instances = new IdentityHashMap<>();
             for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
+                String name = Objects.requireNonNull(names.get(i), "name");
+                Objects.requireNonNull(sinks.get(i), "sink");
+                Objects.requireNonNull(options.get(i), "options");
                 if (!SINK_NAME.matcher(name).matches()) {
                     throw new IllegalArgumentException("sink name: '" + name + "' (expected: [A-Za-z0-9._-]+)");
                 }

@@ -41,13 +41,49 @@ class BadInputTest {
         iae(message, b::build);
     }
 
-    @Test
-    void nullSinkNameOrOptionsNameTheParameter() {
+    /** The one rule of every Tandem builder: setters take anything, {@code build()} checks it all. */
+    private static void atBuild(String message, Consumer<StatsPipeline.Builder> change) {
         StatsPipeline.Builder b = StatsPipeline.builder();
-        npe("sink", () -> b.sink("x", null));
-        npe("name", () -> b.sink(null, new RecordingStatsSink()));
-        npe("options", () -> b.sink("x", new RecordingStatsSink(), null));
-        npe("clock", () -> b.clock(null));
+        assertDoesNotThrow(() -> change.accept(b), "setters do not validate: build() does");
+        NullPointerException e = assertThrows(NullPointerException.class, b::build);
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void nullSinkNameOrOptionsAreRejectedByBuildNamingTheParameter() {
+        atBuild("sink", b -> b.sink("x", null));
+        atBuild("name", b -> b.sink(null, new RecordingStatsSink()));
+        atBuild("options", b -> b.sink("x", new RecordingStatsSink(), null));
+        atBuild("clock", b -> b.clock(null));
+        atBuild("closeTimeout", b -> b.closeTimeout(null));
+        atBuild("dropLogInterval", b -> b.dropLogInterval(null));
+        assertTrue(TestThreads.tandemThreads().isEmpty(), "a rejected build starts no thread");
+    }
+
+    @Test
+    void nullSinkOptionsAreRejectedByBuildNamingTheOption() {
+        SinkOptions.Builder b = SinkOptions.builder();
+        assertDoesNotThrow(() -> b.linger(null).metricsInterval(null).publishTimeout(null).backoff(null, null));
+        npe("linger", b::build);
+        npe("metricsInterval", () -> SinkOptions.builder().metricsInterval(null).build());
+        npe("publishTimeout", () -> SinkOptions.builder().publishTimeout(null).build());
+        npe("backoffInitial", () -> SinkOptions.builder().backoff(null, Duration.ofSeconds(1)).build());
+        npe("backoffMax", () -> SinkOptions.builder().backoff(Duration.ofSeconds(1), null).build());
+        npe("loggerName", () -> LoggingStatsSink.builder().loggerName(null).build());
+        iae("loggerName: \"\" (expected: not empty)", () -> LoggingStatsSink.builder().loggerName("").build());
+    }
+
+    @Test
+    void aBatchSizeLeftUnsetFollowsTheQueueCapacityAndOneSetIsChecked() {
+        assertEquals(512, SinkOptions.defaults().batchSize(), "the default queue of 2048 batches 512");
+        assertEquals(2, SinkOptions.builder().queueCapacity(8).build().batchSize(), "a quarter of the queue");
+        assertEquals(1, SinkOptions.builder().queueCapacity(1).build().batchSize(), "at least one");
+        assertEquals(512, SinkOptions.builder().queueCapacity(1 << 20).build().batchSize(), "at most 512");
+        assertEquals(16, SinkOptions.defaults().toBuilder().queueCapacity(64).build().batchSize(),
+                "toBuilder keeps an unset batch size unset");
+        assertEquals(100, SinkOptions.builder().batchSize(100).build().toBuilder().queueCapacity(4096).build()
+                .batchSize(), "and keeps one that was set");
+        options("batchSize: 100 (expected: <= queueCapacity 64)", b -> b.batchSize(100).queueCapacity(64));
     }
 
     @Test

@@ -191,4 +191,47 @@ class CloseTest {
         assertTrue(p.close(Duration.ofMillis(1)));
         assertEquals(1, p.counter("c").count());
     }
+
+    @Test
+    void aDeliveryThreadAbandonedByCloseShowsInTheBooksAndTheGaugesUntilItReturns() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        StatsSink deaf = batch -> { // a publish no interrupt frees: only the release does
+            entered.countDown();
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException ignored) {
+                    // deaf to it, as a blocking client library can be
+                }
+            }
+        };
+        StatsPipeline p = StatsPipeline.builder().sink("deaf", deaf, SinkOptions.builder()
+                .linger(Duration.ofMillis(1)).publishTimeout(Duration.ofHours(1)).build()).build();
+        p.eventType("e").record(Tags.empty());
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        assertFalse(p.sinkStats("deaf").deliveryAbandoned(), "not abandoned while close has not given up");
+
+        assertFalse(p.close(Duration.ofMillis(100)));
+        SinkStats s = p.sinkStats("deaf");
+        assertTrue(s.deliveryAbandoned(), s.toString());
+        assertTrue(s.publishRunningMillis() >= 100, "the publish began before close's 100 ms: " + s);
+        assertTrue(s.toString().contains(" deliveryAbandoned"), s.toString());
+        assertEquals(1.0, gauge(p, "tandem.stats.delivery.abandoned"), "the self-metric says so too");
+        assertTrue(gauge(p, "tandem.stats.publish.running_ms") >= 100);
+
+        release.countDown();
+        SinkFaultTest.awaitTrue(() -> !p.sinkStats("deaf").deliveryAbandoned(), "the thread returned on its own");
+        assertEquals(0, p.sinkStats("deaf").publishRunningMillis());
+        assertEquals(0.0, gauge(p, "tandem.stats.delivery.abandoned"));
+    }
+
+    private static double gauge(StatsPipeline p, String name) {
+        for (Measurement m : p.measurements()) {
+            if (m.name().equals(name)) {
+                return m.value();
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
 }

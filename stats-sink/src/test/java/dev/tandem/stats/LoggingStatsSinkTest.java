@@ -17,6 +17,7 @@ class LoggingStatsSinkTest extends StatsSinkContractTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoggingStatsSink.builder().loggerName("").build());
         assertEquals("loggerName: \"\" (expected: not empty)", e.getMessage());
-        assertThrows(NullPointerException.class, () -> LoggingStatsSink.builder().loggerName(null));
+        assertThrows(NullPointerException.class, () -> LoggingStatsSink.builder().loggerName(null).build(),
+                "build() checks it, like every option of every builder");
     }
 }

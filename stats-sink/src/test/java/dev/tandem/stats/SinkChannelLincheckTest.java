@@ -43,7 +43,7 @@ public class SinkChannelLincheckTest {
         }
     }
 
-    private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS, 2);
+    private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS, Clock.system(), 2);
     private final AtomicInteger recordCalls = new AtomicInteger();
     /** Who recorded each seq: written before the offer, which publishes it to the delivery side. */
     private final long[] producerOfSeq = new long[EVENTS.length];

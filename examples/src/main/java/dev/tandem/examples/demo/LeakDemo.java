@@ -134,6 +134,7 @@ public final class LeakDemo {
              TandemServer tandem = new TandemServer(platform.address(), o.queue)) {
             LoadGenerator naiveLoad = new LoadGenerator();
             LoadGenerator tandemLoad = new LoadGenerator();
+            long dropsWhileOk = 0;
             if (o.hangAfterWave == 0) {
                 platform.hang();
             }
@@ -150,6 +151,8 @@ public final class LeakDemo {
                 naiveLoad.wave(naive.port(), n);
                 other.join();
                 if (w == o.hangAfterWave) {
+                    settle(tandem); // this wave's closes are all recorded before the platform hangs
+                    dropsWhileOk = tandem.statsBooks().droppedTotal();
                     platform.hang();
                 }
                 Thread.sleep(o.intervalMillis); // pacing for the reader of the progress line, not synchronisation
@@ -179,13 +182,12 @@ public final class LeakDemo {
             row(out, "server sockets still open", r.naiveOpenSockets, r.tandemOpenSockets);
             row(out, "reader/writer threads still alive", r.naiveThreads, r.tandemThreads);
             row(out, "stats delivered to the platform", naive.statsDelivered(), books.delivered());
+            row(out, "POSTs the platform answered", naive.statsDelivered(), tandem.postsAnswered());
             row(out, "stats dropped (counted)", 0, books.droppedTotal());
             row(out, "stats waiting (queued or in flight)", naive.statsQueued(), books.inFlight());
             row(out, "live connections, as the server believes", r.naiveBelievedLive, r.tandemBelievedLive);
-            out.printf(Locale.ROOT, "%nThe platform answered %d POSTs, then held %d without an answer.%n",
-                    platform.answered(), platform.held());
-            out.printf(Locale.ROOT, "Tandem's stats books: %s%n", books);
-
+            out.println();
+            explain(out, o, books, dropsWhileOk, tandem.postsAnswered(), platform.held());
             out.println();
             out.println("=== naive server: its threads grouped by identical stack (a goroutine profile) ===");
             out.println(ThreadProfile.capture(t -> t.getName().startsWith("naive-")));
@@ -207,6 +209,26 @@ public final class LeakDemo {
                 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
+    }
+
+    /** The lines under the table: what each number means, so that the table reads on its own. */
+    private static void explain(PrintStream out, Options o, SinkStats books, long dropsWhileOk, long tandemPosts,
+                                long held) {
+        long delivered = books.delivered();
+        out.printf(Locale.ROOT, "- stats delivered vs POSTs: the naive server POSTs one stat per request; Tandem's sink "
+                + "POSTs a batch (up to %d stats) per request, so its %d stats took %d POSTs.%n",
+                TandemServer.batchSize(o.queue), delivered, tandemPosts);
+        out.printf(Locale.ROOT, "- stats dropped: %d while the platform still answered (queue_full: a wave's burst of "
+                + "closes outran one POST at a time into a %d-slot queue; the naive server never drops because its "
+                + "readers wait in put() instead, which is the leak once the platform hangs), %d after it hung.%n",
+                dropsWhileOk, o.queue, books.droppedTotal() - dropsWhileOk);
+        out.printf(Locale.ROOT, "- stats waiting: the naive server's full queue (its drainer holds one more, in a POST "
+                + "that never returns); Tandem's events taken for its one hung POST or still queued. The platform "
+                + "holds %d POSTs without an answer: one per server.%n", held);
+        out.printf(Locale.ROOT, "- Tandem's sink is %s. STALLED: its current POST has run past the sink's "
+                + "publishTimeout (1 s); Tandem cannot cancel the call, so it counts new stats as dropped (stalled) "
+                + "instead of queueing them behind it, until the call returns.%n", books.state());
+        out.printf(Locale.ROOT, "- Tandem's books: %s%n", books);
     }
 
     private static void row(PrintStream out, String label, long naive, long tandem) {

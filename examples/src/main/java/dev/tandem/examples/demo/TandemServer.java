@@ -1,6 +1,7 @@
 package dev.tandem.examples.demo;
 
 import dev.tandem.core.ConnectionManager;
+import dev.tandem.core.MessageWriter;
 import dev.tandem.core.ShutdownReport;
 import dev.tandem.stats.Batch;
 import dev.tandem.stats.Event;
@@ -10,7 +11,6 @@ import dev.tandem.stats.StatsPipeline;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The same echo server on Tandem: each connection is a {@code ConnectionPair}, and the
@@ -28,16 +29,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TandemServer implements AutoCloseable {
     private final ServerSocket server;
+    private final InetSocketAddress endpoint;
     private final StatsPipeline stats;
     private final ConnectionManager manager;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private final AtomicLong postsAnswered = new AtomicLong();
 
     TandemServer(InetSocketAddress endpoint, int statsQueueSize) throws IOException {
+        this.endpoint = endpoint;
         this.stats = StatsPipeline.builder()
-                .sink("platform", batch -> post(endpoint, batch), SinkOptions.builder()
+                .sink("platform", this::post, SinkOptions.builder()
                         .queueCapacity(statsQueueSize)
-                        .batchSize(Math.min(64, statsQueueSize))
+                        .batchSize(batchSize(statsQueueSize))
                         .linger(Duration.ofMillis(100))
                         .publishTimeout(Duration.ofSeconds(1))
                         .build())
@@ -50,13 +54,24 @@ final class TandemServer implements AutoCloseable {
         acceptor.start();
     }
 
+    /** The most stats in one POST: 64, or the whole queue if it is smaller. */
+    static int batchSize(int statsQueueSize) {
+        return Math.min(64, statsQueueSize);
+    }
+
     /** The sink: one POST per batch, the same call the naive server makes, no timeout either. */
-    private static void post(InetSocketAddress endpoint, Batch batch) throws IOException {
+    private void post(Batch batch) throws IOException {
         StringBuilder body = new StringBuilder();
         for (Event e : batch.events()) {
             body.append("closed ").append(e.tags().get("reason")).append(' ').append(e.field("id")).append('\n');
         }
         StatsPost.post(endpoint, body.toString());
+        postsAnswered.incrementAndGet();
+    }
+
+    /** POSTs (batches) the platform answered: fewer than the stats delivered, since a batch carries many. */
+    long postsAnswered() {
+        return postsAnswered.get();
     }
 
     int port() {
@@ -74,11 +89,7 @@ final class TandemServer implements AutoCloseable {
                     while ((line = in.readLine()) != null) {
                         ctx.pair().send(line);
                     }
-                }, (String line, dev.tandem.core.PairContext<String> ctx) -> {
-                    OutputStream out = ctx.output();
-                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                });
+                }, MessageWriter.lines(StandardCharsets.UTF_8)); // fixes the message type: String
             } catch (IOException | IllegalStateException closed) {
                 return;
             }

@@ -81,6 +81,8 @@ public final class StatsPipelineMetrics implements MeterBinder, AutoCloseable {
             Map.entry("tandem.stats.dropped", "Events dropped for this sink, by reason"),
             Map.entry("tandem.stats.publish.failures", "Publish calls of this sink that threw"),
             Map.entry("tandem.stats.queued", "Events waiting in this sink's queue"),
+            Map.entry("tandem.stats.publish.running_ms", "How long this sink's publish in progress has run, in ms (0: none)"),
+            Map.entry("tandem.stats.delivery.abandoned", "1 while close has given up on this sink's delivery thread and it still runs"),
             Map.entry("tandem.stats.state", "1 for this sink's current delivery state, 0 for the others"),
             Map.entry("tandem.connections.live", "Connection pairs open now"),
             Map.entry("tandem.connections.opened", "Connection pairs opened"),
