@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,6 +190,8 @@ public final class ConnectionManager {
      *
      * @throws IllegalStateException if the manager is shut down (the resource is then closed, so it
      *     cannot leak)
+     * @throws RejectedExecutionException if no thread could be had for a side (see
+     *     {@link PairBuilder#start()}); the pair is closed and counted
      */
     public <M> ConnectionPair<M> open(AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer) {
         return this.<M>pair(resource).reader(reader).writer(writer).start();
@@ -234,6 +237,10 @@ public final class ConnectionManager {
          *
          * @throws IllegalStateException if this builder already started a pair, or the manager is
          *     shut down (the resource is then closed)
+         * @throws RejectedExecutionException if a thread for the reader or the writer could not be
+         *     had (the factory threw or returned null, or the thread would not start): the pair is
+         *     then closed with {@link CloseReason#THREAD_START_FAILED}, its resource closed and its
+         *     hooks run, and it is counted; the cause says which side and why
          * @throws NullPointerException if the reader or writer is missing
          */
         public ConnectionPair<M> start() {
@@ -256,7 +263,11 @@ public final class ConnectionManager {
         registry.put(p.id, p);
         live.incrementAndGet();
         opened.increment();
-        p.start();
+        Throwable noThread = p.start();
+        if (noThread != null) { // the pair is closing with THREAD_START_FAILED; tell the caller here
+            throw new RejectedExecutionException(noThread.getMessage() + " (the pair is closed and counted as "
+                    + CloseReason.THREAD_START_FAILED.tagValue() + ")", noThread);
+        }
         if (state.get() != Lifecycle.RUNNING) { // raced with shutdown, which may have missed it
             p.closeWith(CloseReason.SHUTDOWN, null);
         }
