@@ -138,11 +138,11 @@ final class InfluxLineProtocolEncoding implements BodyEncoding {
                 c = ' ';
             }
             if (c == '\\') {
-                char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
-                if (next == 0) {
+                if (i + 1 == s.length()) { // not "next == 0": U+0000 is a character too (found by the fuzzer)
                     sb.append("\\_");
                     continue;
                 }
+                char next = s.charAt(i + 1);
                 if (special(next, equals) || next == '\\') {
                     sb.append("\\\\");
                     continue;
