@@ -37,8 +37,21 @@ final class CleanupPool {
         }
     }
 
+    /**
+     * A thread from the manager's factory, or, when the factory throws or returns null, a plain
+     * daemon thread: teardown must run even when the factory is what failed (issue 13).
+     */
     private Thread newThread(Runnable r) {
-        Thread t = threads.newThread(r);
+        Thread t;
+        try {
+            t = threads.newThread(r);
+        } catch (RuntimeException e) {
+            t = null;
+        }
+        if (t == null) {
+            t = new Thread(r);
+            t.setDaemon(true);
+        }
         t.setName("tandem-cleanup-" + seq.incrementAndGet());
         return t;
     }

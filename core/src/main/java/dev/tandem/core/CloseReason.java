@@ -19,7 +19,13 @@ public enum CloseReason {
     /** The outbound queue was full and the overflow policy is {@link OverflowPolicy#CLOSE_PAIR}. */
     SLOW_CONSUMER,
     /** The manager is shutting down. */
-    SHUTDOWN;
+    SHUTDOWN,
+    /**
+     * A thread for one of the pair's sides could not be had: the thread factory threw or returned
+     * null, or the thread would not start (e.g. {@code OutOfMemoryError: unable to create native
+     * thread}). The cause says which side and why.
+     */
+    THREAD_START_FAILED;
 
     private final String tagValue = name().toLowerCase(Locale.ROOT);
 

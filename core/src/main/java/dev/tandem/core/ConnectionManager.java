@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -212,6 +213,8 @@ public final class ConnectionManager {
      *
      * @throws IllegalStateException if the manager is shut down (the resource is then closed, so it
      *     cannot leak)
+     * @throws RejectedExecutionException if no thread could be had for a side (see
+     *     {@link PairBuilder#start()}); the pair is closed and counted
      */
     public <M> ConnectionPair<M> open(AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer) {
         return this.<M>pair(resource).reader(reader).writer(writer).start();
@@ -269,6 +272,10 @@ public final class ConnectionManager {
          *
          * @throws IllegalStateException if this builder already started a pair, or the manager is
          *     shut down (the resource is then closed)
+         * @throws RejectedExecutionException if a thread for the reader or the writer could not be
+         *     had (the factory threw or returned null, or the thread would not start): the pair is
+         *     then closed with {@link CloseReason#THREAD_START_FAILED}, its resource closed and its
+         *     hooks run, and it is counted; the cause says which side and why
          * @throws NullPointerException naming a missing {@code reader}, {@code writer} or
          *     {@code cleanupHook}
          */
@@ -295,8 +302,12 @@ public final class ConnectionManager {
         registry.put(p.id, p);
         live.incrementAndGet();
         opened.increment();
-        p.start();
+        Throwable noThread = p.start();
         CoreEvents.pairOpened(name, p.id, virtual, resource);
+        if (noThread != null) { // the pair is closing with THREAD_START_FAILED; tell the caller here
+            throw new RejectedExecutionException(noThread.getMessage() + " (the pair is closed and counted as "
+                    + CloseReason.THREAD_START_FAILED.tagValue() + ")", noThread);
+        }
         if (state.get() != Lifecycle.RUNNING) { // raced with shutdown, which may have missed it
             p.closeWith(CloseReason.SHUTDOWN, null);
         }

@@ -194,22 +194,32 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
 
     // ================================================================== start
 
-    /** Starts both sides; a side that cannot start closes the pair and releases its token. */
-    void start() {
-        Thread w = newSide(this::runWriter, "writer");
-        Thread r = newSide(this::runReader, "reader");
+    /**
+     * Starts both sides; a side that cannot start closes the pair with
+     * {@link CloseReason#THREAD_START_FAILED} and releases its token.
+     *
+     * @return null, or why a side could not start (the pair is then closing)
+     */
+    Throwable start() {
+        Throwable[] writerFactoryFailure = new Throwable[1];
+        Throwable[] readerFactoryFailure = new Throwable[1];
+        Thread w = newSide(this::runWriter, "writer", writerFactoryFailure);
+        Thread r = newSide(this::runReader, "reader", readerFactoryFailure);
         writerThread = w;
         readerThread = r;
-        startOrFail(w, false);
-        startOrFail(r, true);
+        Throwable writerFailure = startOrFail(w, false, writerFactoryFailure[0]);
+        Throwable readerFailure = startOrFail(r, true, readerFactoryFailure[0]);
+        return writerFailure != null ? writerFailure : readerFailure;
     }
 
-    private Thread newSide(Runnable body, String side) {
+    /** The side's thread, or null with the factory's failure in {@code failure[0]}. */
+    private Thread newSide(Runnable body, String side, Throwable[] failure) {
         Thread t;
         try {
             t = mgr.threads().newThread(body);
-        } catch (Throwable e) {
-            t = null;
+        } catch (Throwable e) { // user code (the thread factory), or the JVM out of threads
+            failure[0] = e;
+            return null;
         }
         if (t != null) {
             t.setName("tandem-" + id + "-" + side);
@@ -217,17 +227,18 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         return t;
     }
 
-    private void startOrFail(Thread t, boolean isReader) {
-        Throwable failure = null;
+    private Throwable startOrFail(Thread t, boolean isReader, Throwable factoryFailure) {
+        String side = isReader ? "reader" : "writer";
+        Throwable failure;
         if (t == null) {
-            failure = new IllegalStateException("the thread factory returned no thread for the "
-                    + (isReader ? "reader" : "writer"));
+            failure = new IllegalStateException("pair " + id + ": the thread factory "
+                    + (factoryFailure == null ? "returned no thread" : "threw") + " for the " + side, factoryFailure);
         } else {
             try {
                 t.start();
-                return;
+                return null;
             } catch (Throwable e) {
-                failure = e;
+                failure = new IllegalStateException("pair " + id + ": the " + side + " thread would not start", e);
             }
         }
         if (isReader) { // before the close: nobody may wait for a side that never ran
@@ -235,8 +246,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M> {
         } else {
             writerAlive = false;
         }
-        closeWith(isReader ? CloseReason.READER_ERROR : CloseReason.WRITER_ERROR, failure);
+        closeWith(CloseReason.THREAD_START_FAILED, failure);
         release();
+        return failure;
     }
 
     // ================================================================== sides

@@ -1,5 +1,6 @@
 package dev.tandem.core;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.core.TestSupport.ThreadMode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -134,10 +137,12 @@ class ResourceCloseTest {
             return t;
         }).build();
         Probe probe = new Probe();
-        ConnectionPair<String> p = manager.open(probe, ctx -> probe.awaitClosed(), (m, ctx) -> { });
-        CloseInfo info = TestSupport.await(p.closeFuture()); // would hang if the close waited for that writer
+        CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+        assertThrows(RejectedExecutionException.class, () -> manager.<String>pair(probe)
+                .reader(ctx -> probe.awaitClosed()).writer((m, ctx) -> { }).cleanupHook(closed::complete).start());
+        CloseInfo info = TestSupport.await(closed); // would hang if the close waited for that writer
 
-        assertEquals(CloseReason.WRITER_ERROR, info.reason());
+        assertEquals(CloseReason.THREAD_START_FAILED, info.reason());
         assertFalse(info.stuck());
         assertEquals(1, probe.closes.get(), "closed once");
         assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + probe.closedBy);

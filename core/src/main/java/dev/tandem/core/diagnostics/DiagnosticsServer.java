@@ -11,10 +11,9 @@ import java.net.InetAddress;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The read-only HTTP view of a manager, on the JDK's built-in server, bound to loopback unless told
@@ -29,14 +28,17 @@ import java.util.concurrent.Executors;
  * </ul>
  *
  * <p>Start one with {@link #start(ConnectionManager, int)}; it stops by {@link #stop()} or when its
- * manager has shut down. One thread ({@code tandem-diagnostics}) answers the requests of one
- * endpoint, one at a time.
+ * manager has shut down. Abuse is bounded: idle connections hold no thread; at most four threads
+ * ({@code tandem-diagnostics-N}) read and answer requests, each exchange cut off after five seconds
+ * (so a client sending its request byte by byte holds a thread five seconds at most); a request
+ * arriving while all four are busy has its connection closed; the JDK server's own limits refuse
+ * oversized headers. None of it touches the manager's pairs.
  */
 public final class DiagnosticsServer {
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final BoundedExchanges executor;
 
-    private DiagnosticsServer(HttpServer server, ExecutorService executor) {
+    private DiagnosticsServer(HttpServer server, BoundedExchanges executor) {
         this.server = server;
         this.executor = executor;
     }
@@ -62,6 +64,12 @@ public final class DiagnosticsServer {
      * authentication: keep it on loopback unless something in front of it guards it.
      */
     public static DiagnosticsServer start(ConnectionManager manager, InetSocketAddress address) throws IOException {
+        return start(manager, address, BoundedExchanges.MAX_THREADS, BoundedExchanges.DEADLINE);
+    }
+
+    /** As above, with the thread bound and the per-exchange deadline chosen (tests). */
+    static DiagnosticsServer start(ConnectionManager manager, InetSocketAddress address, int maxThreads,
+                                   Duration deadline) throws IOException {
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(address, "address");
         if (manager.isShutdown()) {
@@ -69,17 +77,18 @@ public final class DiagnosticsServer {
         }
         ConnectionManager mgr = manager;
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "tandem-diagnostics");
-            t.setDaemon(true);
-            return t;
-        });
+        BoundedExchanges executor = new BoundedExchanges(maxThreads, deadline);
         server.setExecutor(executor);
         server.createContext("/tandem/", exchange -> handle(mgr, exchange));
         server.start();
         DiagnosticsServer d = new DiagnosticsServer(server, executor);
         mgr.terminationFuture().whenComplete((report, never) -> d.stop());
         return d;
+    }
+
+    /** Threads answering requests now (tests: never above the bound). */
+    int exchangeThreads() {
+        return executor.threads();
     }
 
     /** Where it listens (the real port when started with 0). */

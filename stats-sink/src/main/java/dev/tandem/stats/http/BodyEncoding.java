@@ -63,8 +63,8 @@ public interface BodyEncoding {
      *       signs and spaces in tag keys, tag values and field keys; line breaks become escaped
      *       spaces. A key named {@code time} (which InfluxDB rejects) becomes {@code time_}, and a
      *       measurement starting with {@code #} (a comment) starts with {@code _} instead. A
-     *       backslash before a character that must be escaped, or at the end of a name, cannot be
-     *       written exactly: it is doubled, or followed by {@code _}.</li>
+     *       backslash before a character that must be escaped or before another backslash, or at the
+     *       end of a name, cannot be written exactly: it is doubled, or followed by {@code _}.</li>
      * </ul>
      *
      * Returns a new instance: it keeps the sub-millisecond sequence between batches.

@@ -125,8 +125,11 @@ final class InfluxLineProtocolEncoding implements BodyEncoding {
     /**
      * Escapes commas and spaces (and equals signs when {@code equals}) with a backslash; a line
      * break becomes an escaped space. InfluxDB reads {@code \x} as an escape whatever {@code x} is,
-     * but unescapes only the special characters, so a backslash before one of them is doubled
-     * (read back as two), and a backslash at the end is followed by {@code _}.
+     * but unescapes only the special characters, so a backslash before one of them, or before
+     * another backslash, is doubled (read back as two), and a backslash at the end is followed by
+     * {@code _}. Doubling before a backslash keeps the pairs aligned: without it {@code \\,} came out
+     * as four backslashes and a comma, which InfluxDB's scanner pairs off leaving the comma bare: a
+     * new tag (found by InfluxLineProtocolFuzzTest).
      */
     static void escape(StringBuilder sb, String s, boolean equals) {
         for (int i = 0; i < s.length(); i++) {
@@ -135,12 +138,12 @@ final class InfluxLineProtocolEncoding implements BodyEncoding {
                 c = ' ';
             }
             if (c == '\\') {
-                char next = i + 1 < s.length() ? s.charAt(i + 1) : 0;
-                if (next == 0) {
+                if (i + 1 == s.length()) { // not "next == 0": U+0000 is a character too (found by the fuzzer)
                     sb.append("\\_");
                     continue;
                 }
-                if (special(next, equals)) {
+                char next = s.charAt(i + 1);
+                if (special(next, equals) || next == '\\') {
                     sb.append("\\\\");
                     continue;
                 }

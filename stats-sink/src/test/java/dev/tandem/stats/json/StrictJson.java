@@ -1,4 +1,4 @@
-package dev.tandem.examples.sink;
+package dev.tandem.stats.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -10,9 +10,9 @@ import java.util.Map;
  * A small, strict JSON (RFC 8259) reader for tests: objects become {@link LinkedHashMap}s, arrays
  * {@link List}s, numbers {@link BigDecimal}s (exact), strings, booleans and {@code null}. It
  * rejects what lenient parsers accept: trailing commas, leading zeros, raw control characters in
- * strings, duplicate keys, bad escapes, trailing garbage.
+ * strings, duplicate keys, bad escapes, trailing garbage. In the test-jar, for every module's tests.
  */
-final class StrictJson {
+public final class StrictJson {
     private final String s;
     private int i;
 
@@ -21,7 +21,7 @@ final class StrictJson {
     }
 
     /** Parses one complete JSON text. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         StrictJson p = new StrictJson(text);
         p.ws();
         Object v = p.value();
@@ -33,7 +33,7 @@ final class StrictJson {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         Object v = parse(text);
         if (!(v instanceof Map)) {
             throw new IllegalArgumentException("not a JSON object: " + text);

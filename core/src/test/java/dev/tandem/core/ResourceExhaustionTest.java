@@ -1,0 +1,174 @@
+package dev.tandem.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.stats.StatsPipeline;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Resource exhaustion (issue 13): no thread for a side (the factory throws, returns null, or its
+ * thread will not start), and an {@link OutOfMemoryError} from a sink or a hook. Each time the
+ * resource is closed once, the pair is counted with a reason that says so, the caller hears of it
+ * where it called, and the manager goes on serving a real loopback connection.
+ */
+@Timeout(120)
+class ResourceExhaustionTest {
+    private ConnectionManager manager;
+    private StatsPipeline stats;
+
+    @AfterEach
+    void noLeaks() throws InterruptedException {
+        if (stats != null) { // not the manager's own: closed first, so its threads end before the check
+            stats.close();
+        }
+        TestSupport.assertNoLeaks(manager);
+    }
+
+    enum NoThread { FACTORY_THROWS, FACTORY_RETURNS_NULL }
+
+    /** Fails the first {@code failures} calls as {@code how} says, then makes daemon threads. */
+    static final class FailingFactory implements ThreadFactory {
+        final NoThread how;
+        final AtomicInteger failuresLeft;
+
+        FailingFactory(NoThread how, int failures) {
+            this.how = how;
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            if (failuresLeft.getAndDecrement() > 0) {
+                if (how == NoThread.FACTORY_THROWS) {
+                    throw new IllegalStateException("no thread for you");
+                }
+                return null;
+            }
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(NoThread.class)
+    void aFactoryThatFailsAtOpenClosesAndCountsThePairAndTellsTheCaller(NoThread how) throws Exception {
+        FailingFactory factory = new FailingFactory(how, 1);
+        manager = ConnectionManager.builder().threadFactory(factory).build();
+        ExactlyOnceStressTest.CountingResource resource = new ExactlyOnceStressTest.CountingResource();
+        AtomicInteger hookRuns = new AtomicInteger();
+        CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+        RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> manager.<String>pair(resource)
+                .reader(ctx -> { })
+                .writer((m, ctx) -> { })
+                .cleanupHook(info -> {
+                    hookRuns.incrementAndGet();
+                    closed.complete(info);
+                })
+                .start());
+        assertTrue(e.getMessage().contains("thread_start_failed"), e.getMessage());
+        CloseInfo info = TestSupport.await(closed);
+        assertEquals(CloseReason.THREAD_START_FAILED, info.reason());
+        TestSupport.awaitTrue(() -> resource.closes.get() == 1, "resource closed once");
+        TestSupport.awaitTrue(() -> manager.counts().closed(CloseReason.THREAD_START_FAILED) == 1, "counted");
+        assertEquals(1, hookRuns.get());
+        keepsServing();
+    }
+
+    /**
+     * The writer's side cannot be had, whichever model runs: today a writer thread started at open,
+     * on the pooled model a drain started by the first send. Threads not named as a pair's reader
+     * refuse to start, as {@code OutOfMemoryError: unable to create native thread} would.
+     */
+    @Test
+    void aWriterSideThatCannotStartClosesAndCountsThePair() throws Exception {
+        ThreadFactory onlyReaders = r -> new Thread(r) {
+            @Override
+            public synchronized void start() {
+                if (!getName().endsWith("-reader") && getName().startsWith("tandem-") && !getName().startsWith("tandem-cleanup")) {
+                    throw new OutOfMemoryError("unable to create native thread (test)");
+                }
+                super.start();
+            }
+        };
+        manager = ConnectionManager.builder().threadFactory(onlyReaders).build();
+        ExactlyOnceStressTest.CountingResource resource = new ExactlyOnceStressTest.CountingResource();
+        CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+        String sent = "-";
+        try {
+            ConnectionPair<String> pair = manager.<String>pair(resource).reader(ctx -> { })
+                    .writer((m, ctx) -> { }).cleanupHook(closed::complete).start();
+            sent = "send " + pair.send("needs the writer"); // the pooled model's drain starts here
+        } catch (RejectedExecutionException atOpen) { // the thread-per-writer model fails at open
+            assertTrue(atOpen.getCause().getMessage().contains("writer"), atOpen::toString);
+        }
+        CloseInfo info = TestSupport.await(closed);
+        String what = sent;
+        assertEquals(CloseReason.THREAD_START_FAILED, info.reason(), () -> info + " (" + what + ")");
+        TestSupport.awaitTrue(() -> resource.closes.get() == 1, "resource closed once");
+        TestSupport.awaitTrue(() -> manager.counts().closed(CloseReason.THREAD_START_FAILED) == 1, "counted");
+    }
+
+    @Test
+    void aSinkThrowingOutOfMemoryErrorLosesNoCountAndBlocksNoPair() throws Exception {
+        stats = StatsPipeline.builder().sink("oom", batch -> {
+            throw new OutOfMemoryError("sink (test)");
+        }).build();
+        manager = ConnectionManager.builder().stats(stats).build();
+        for (int i = 0; i < 20; i++) {
+            ExactlyOnceStressTest.CountingResource resource = new ExactlyOnceStressTest.CountingResource();
+            ConnectionPair<String> pair = manager.open(resource, ctx -> { }, (m, ctx) -> { });
+            assertEquals(CloseReason.READER_EOF, TestSupport.await(pair.closeFuture()).reason());
+            TestSupport.awaitTrue(() -> resource.closes.get() == 1, "resource closed once");
+        }
+        assertEquals(20, manager.counts().closed(CloseReason.READER_EOF));
+        keepsServing();
+    }
+
+    @Test
+    void aHookThrowingOutOfMemoryErrorIsReportedAndTheOtherHooksRun() throws Exception {
+        AtomicInteger managerHook = new AtomicInteger();
+        manager = ConnectionManager.builder().cleanupHook(info -> managerHook.incrementAndGet()).build();
+        ExactlyOnceStressTest.CountingResource resource = new ExactlyOnceStressTest.CountingResource();
+        ConnectionPair<String> pair = manager.<String>pair(resource).reader(ctx -> { }).writer((m, ctx) -> { })
+                .cleanupHook(info -> {
+                    throw new OutOfMemoryError("hook (test)");
+                })
+                .start();
+        CloseInfo info = TestSupport.await(pair.closeFuture());
+        assertEquals(CloseReason.READER_EOF, info.reason());
+        TestSupport.awaitTrue(() -> pair.state() == PairState.CLOSED, "CLOSED");
+        TestSupport.awaitTrue(() -> managerHook.get() == 1, "the manager's hook still ran");
+        assertEquals(1, resource.closes.get());
+        assertEquals(1, manager.counts().closed(CloseReason.READER_EOF));
+        keepsServing();
+    }
+
+    /** The manager still serves a real loopback connection: an echo round trip. */
+    private void keepsServing() throws Exception {
+        try (TestSupport.Loopback server = new TestSupport.Loopback(
+                s -> manager.open(s, TestSupport.echoLines(), TestSupport.writeLines()))) {
+            Socket client = server.connect();
+            OutputStream out = client.getOutputStream();
+            out.write("still serving\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("still serving", in.readLine());
+        }
+    }
+}
