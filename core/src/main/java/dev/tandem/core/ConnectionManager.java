@@ -1,19 +1,13 @@
 package dev.tandem.core;
 
 import dev.tandem.stats.Clock;
-import dev.tandem.stats.Counter;
-import dev.tandem.stats.EventType;
 import dev.tandem.stats.StatsPipeline;
-import dev.tandem.stats.Tags;
 import dev.tandem.stats.internal.Checks;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,13 +37,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each pair has a reader and a writer thread from the manager's thread factory
- * ({@code tandem-<id>-reader}, {@code tandem-<id>-writer}; platform daemon threads by default,
- * virtual threads with {@link Builder#virtualThreads()}). The manager adds one timer thread
- * ({@code tandem-timer-<name>}) and, only when teardown work must move off the thread that
- * triggered it, short-lived {@code tandem-cleanup-N} threads. All end by
- * {@link #shutdown(Duration)}, except for pairs still STUCK then: the timer stays until the last of
- * them closes, so their hooks keep their deadlines.
+ * A pair costs one thread while it is idle: its reader. Its writer side holds no thread between
+ * bursts: a {@code send} into an empty outbound queue schedules one drain, which writes until the
+ * queue is empty and then gives its thread back. Readers and drains run on threads the manager
+ * owns: with platform threads (the default; daemon threads from the builder's thread factory if
+ * one is given) a cached pool that reuses idle threads, so churning connections creates no thread
+ * per connection; with {@link Builder#virtualThreads()} a virtual thread per reader and per drain
+ * burst. While a thread serves a pair its name says so ({@code tandem-<id>-reader},
+ * {@code tandem-<id>-writer}); an idle pooled thread is {@code tandem-pool-N}. The manager adds one
+ * timer thread ({@code tandem-timer-<name>}) and, only when teardown work must move off the thread
+ * that triggered it, {@code tandem-cleanup-N} threads. All end by {@link #shutdown(Duration)}
+ * (idle pooled threads at once), except for pairs still STUCK then: the timer stays until the last
+ * of them closes, so their hooks keep their deadlines.
  */
 public final class ConnectionManager {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
@@ -63,7 +62,8 @@ public final class ConnectionManager {
     private final int queueCapacity;
     private final OverflowPolicy overflowPolicy;
     private final CleanupHook[] hooks;
-    private final CleanupPool cleanup;
+    private final ThreadPool sides;
+    private final ThreadPool cleanup;
     private final long idleNanos;
     private final long writeNanos;
     private final long graceNanos;
@@ -79,19 +79,8 @@ public final class ConnectionManager {
 
     private final StatsPipeline stats;
     private final boolean ownsStats;
-    private final Counter opened;
-    private final Counter[] closed = new Counter[CloseReason.values().length];
-    private final Tags[] closedTags = new Tags[CloseReason.values().length];
-    private final AtomicLong live = new AtomicLong();
-    private final AtomicLong stuck = new AtomicLong();
-    private final Counter messagesDropped;
-    private final Counter hookFailures;
-    private final EventType closedEvent;
-    private final EventType stuckEvent;
-    private final Tags managerTag;
-
-    private final ArrayDeque<CloseInfo> recentlyClosed;
-    private final int recentlyClosedSize;
+    private final ManagerMetrics metrics;
+    private final ClosedRing recentlyClosed;
     private final ThrottledLog hookLog;
     private final ThrottledLog stuckLog;
 
@@ -111,28 +100,16 @@ public final class ConnectionManager {
         this.graceNanos = Checks.saturatedNanos(b.gracePeriod);
         this.hookNanos = Checks.saturatedNanos(b.hookTimeout);
         this.tickNanos = b.timerTick != null ? Checks.saturatedNanos(b.timerTick) : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
-        this.cleanup = new CleanupPool(this.threads, this.virtual);
-        this.recentlyClosedSize = b.recentlyClosed;
-        this.recentlyClosed = new ArrayDeque<>(Math.min(recentlyClosedSize, 1024));
+        this.sides = new ThreadPool(this.threads, this.virtual, "tandem-pool", 60);
+        this.cleanup = new ThreadPool(this.threads, this.virtual, "tandem-cleanup", 2);
+        this.recentlyClosed = new ClosedRing(b.recentlyClosed);
         long now = clock.nanoTime();
         this.hookLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
         this.stuckLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
 
         this.ownsStats = b.stats == null;
         this.stats = ownsStats ? StatsPipeline.builder().clock(statsClock(clock)).build() : b.stats;
-        this.managerTag = Tags.of("manager", name);
-        this.opened = stats.counter("tandem.connections.opened", managerTag);
-        for (CloseReason r : CloseReason.values()) {
-            closedTags[r.ordinal()] = managerTag.and("reason", r.tagValue());
-            closed[r.ordinal()] = stats.counter("tandem.connections.closed", closedTags[r.ordinal()]);
-        }
-        this.messagesDropped = stats.counter("tandem.connections.messages.dropped", managerTag);
-        this.hookFailures = stats.counter("tandem.connections.hook.failures", managerTag);
-        stats.gauge("tandem.connections.live", managerTag, live::get);
-        stats.gauge("tandem.connections.stuck", managerTag, stuck::get);
-        this.closedEvent = stats.eventType("tandem.connection.closed",
-                "id", "duration_ms", "bytes_in", "bytes_out", "messages_in", "messages_out");
-        this.stuckEvent = stats.eventType("tandem.connection.stuck", "id", "closing_ms");
+        this.metrics = new ManagerMetrics(stats, name);
 
         this.timer = daemon(this::runTimer);
         timer.setName("tandem-timer-" + name);
@@ -185,7 +162,7 @@ public final class ConnectionManager {
     // ================================================================== opening
 
     /**
-     * Opens a pair over {@code resource} and starts its reader and writer.
+     * Opens a pair over {@code resource} and starts its reader (its writer side starts idle, with no thread).
      *
      * @throws IllegalStateException if the manager is shut down (the resource is then closed, so it
      *     cannot leak)
@@ -230,7 +207,7 @@ public final class ConnectionManager {
         }
 
         /**
-         * Registers the pair and starts its reader and writer threads.
+         * Registers the pair and starts its reader.
          *
          * @throws IllegalStateException if this builder already started a pair, or the manager is
          *     shut down (the resource is then closed)
@@ -254,8 +231,7 @@ public final class ConnectionManager {
         }
         PairImpl<M> p = new PairImpl<>(nextId.incrementAndGet(), host, resource, reader, writer, pairHooks);
         registry.put(p.id, p);
-        live.incrementAndGet();
-        opened.increment();
+        metrics.opened();
         p.start();
         if (state.get() != Lifecycle.RUNNING) { // raced with shutdown, which may have missed it
             p.closeWith(CloseReason.SHUTDOWN, null);
@@ -282,11 +258,6 @@ public final class ConnectionManager {
         }
 
         @Override
-        public ThreadFactory threads() {
-            return threads;
-        }
-
-        @Override
         public int queueCapacity() {
             return queueCapacity;
         }
@@ -302,50 +273,40 @@ public final class ConnectionManager {
         }
 
         @Override
+        public void runSide(String name, Runnable side) {
+            sides.execute(name, side);
+        }
+
+        @Override
         public void runOffThread(Runnable task) {
             cleanup.execute(task);
         }
 
         @Override
         public void messageDropped() {
-            messagesDropped.increment();
+            metrics.messageDropped();
         }
 
         @Override
-        public void onStuck(PairImpl<?> p, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
-            stuck.incrementAndGet();
-            stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
-            stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK " + Duration.ofNanos(graceNanos)
+        public void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
+            metrics.stuck(pairId, closingNanos);
+            stuckLog.warn(clock.nanoTime(), "Tandem pair " + pairId + " is STUCK " + Duration.ofNanos(graceNanos)
                     + " after close: " + whatIsStuck + ". Its hooks run now on a cleanup thread.\n" + snapshot, null);
         }
 
         @Override
-        public void hookFailed(PairImpl<?> p, CleanupHookException failure) {
-            hookFailures.increment();
+        public void hookFailed(CleanupHookException failure) {
+            metrics.hookFailed();
             hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
         }
 
         @Override
-        public void onClosed(PairImpl<?> p, CloseInfo info, boolean wasStuck) {
-            if (registry.remove(p.id) == null) {
+        public void onClosed(long pairId, CloseInfo info, boolean wasStuck) {
+            if (registry.remove(pairId) == null) {
                 return;
             }
-            if (wasStuck) {
-                stuck.decrementAndGet();
-            }
-            CloseReason reason = info.reason();
-            // The event first, then the counts: whoever sees the pair counted closed also sees its
-            // event accounted at every sink's door (recorded: queued or dropped).
-            closedEvent.record(closedTags[reason.ordinal()], p.id, info.lifetime().toMillis(), info.bytesIn(),
-                    info.bytesOut(), info.messagesIn(), info.messagesOut());
-            closed[reason.ordinal()].increment();
-            live.decrementAndGet();
-            synchronized (recentlyClosed) {
-                if (recentlyClosed.size() == recentlyClosedSize) {
-                    recentlyClosed.pollFirst();
-                }
-                recentlyClosed.addLast(info);
-            }
+            metrics.closed(info, wasStuck);
+            recentlyClosed.add(info);
             if (state.get() != Lifecycle.RUNNING && registry.isEmpty()) {
                 synchronized (drained) {
                     drained.notifyAll();
@@ -379,11 +340,7 @@ public final class ConnectionManager {
 
     /** Exact counts, read now. */
     public ConnectionCounts counts() {
-        Map<CloseReason, Long> byReason = new EnumMap<>(CloseReason.class);
-        for (CloseReason r : CloseReason.values()) {
-            byReason.put(r, closed[r.ordinal()].count());
-        }
-        return new ConnectionCounts(opened.count(), live.get(), stuck.get(), byReason, messagesDropped.count());
+        return metrics.counts();
     }
 
     /** Snapshots of every live pair (open, closing or stuck), oldest first. */
@@ -405,9 +362,7 @@ public final class ConnectionManager {
 
     /** The last closed pairs (up to the builder's {@code recentlyClosed}), oldest first. */
     public List<CloseInfo> recentlyClosed() {
-        synchronized (recentlyClosed) {
-            return new ArrayList<>(recentlyClosed);
-        }
+        return recentlyClosed.toList();
     }
 
     /**
@@ -494,12 +449,12 @@ public final class ConnectionManager {
         List<PairSnapshot> stragglers = pairs();
         // With stragglers the timer keeps going (their hooks still get deadlines) until the last one
         // reaches CLOSED; see onClosed and runTimer.
+        sides.shutdown();
         cleanup.shutdown();
         if (ownsStats) {
             stats.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else { // the name may be reused by a later manager on the same pipeline
-            stats.remove("tandem.connections.live", managerTag);
-            stats.remove("tandem.connections.stuck", managerTag);
+            metrics.unregisterGauges();
         }
         ShutdownReport report = new ShutdownReport(closedNow, stragglers, Duration.ofNanos(System.nanoTime() - start));
         if (!report.clean()) {
@@ -570,7 +525,11 @@ public final class ConnectionManager {
             return this;
         }
 
-        /** Where reader, writer and cleanup threads come from (default: platform daemon threads). */
+        /**
+         * Where the manager's platform threads come from (default: daemon threads): the pooled
+         * threads that run readers and drains, and the cleanup threads. Each thread it makes is
+         * reused for many pairs.
+         */
         public Builder threadFactory(ThreadFactory threads) {
             this.threads = Objects.requireNonNull(threads, "threads");
             this.virtual = false;
@@ -578,7 +537,7 @@ public final class ConnectionManager {
         }
 
         /**
-         * Runs readers and writers on virtual threads. Needs JDK 21+ at run time (checked by
+         * Runs readers and drains on virtual threads: one per reader, one per drain burst. Needs JDK 21+ at run time (checked by
          * {@link #build()}); Tandem itself stays Java 17 bytecode.
          */
         public Builder virtualThreads() {

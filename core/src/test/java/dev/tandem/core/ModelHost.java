@@ -1,13 +1,14 @@
 package dev.tandem.core;
 
 
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The manager as the Lincheck models of a pair see it: no threads (work handed off runs inline, so
- * the model checker sees every step), a clock that stands still, one manager hook, and the books a
- * real manager keeps (CLOSED reports, the stuck gauge).
+ * The manager as the Lincheck models of a pair see it: no threads (teardown work handed off runs
+ * inline, so the model checker sees every step; sides handed to {@link #runSide} wait in
+ * {@link #sides} until an operation of the model runs them), a clock that stands still, one
+ * manager hook, and the books a real manager keeps (CLOSED reports, the stuck gauge).
  */
 final class ModelHost implements PairHost {
     static final TimeSource STILL = new TimeSource() {
@@ -24,6 +25,8 @@ final class ModelHost implements PairHost {
 
     final AtomicInteger managerHookRuns = new AtomicInteger();
     final AtomicInteger closedReports = new AtomicInteger();
+    /** Hooks reported cut off at their deadline. */
+    final AtomicInteger hookTimeouts = new AtomicInteger();
     /** The manager's stuck gauge, kept as the manager keeps it: up on STUCK, down at CLOSED if it was. */
     final AtomicInteger stuckCount = new AtomicInteger();
     private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
@@ -33,9 +36,22 @@ final class ModelHost implements PairHost {
         return STILL;
     }
 
+    /** Sides (drains) scheduled and not yet run, oldest first. */
+    final ConcurrentLinkedQueue<Runnable> sides = new ConcurrentLinkedQueue<>();
+
     @Override
-    public ThreadFactory threads() {
-        throw new AssertionError("no threads in a model");
+    public void runSide(String name, Runnable side) {
+        sides.add(side);
+    }
+
+    /** Runs the oldest side scheduled, if any, on the calling thread; true if there was one. */
+    boolean runOneSide() {
+        Runnable r = sides.poll();
+        if (r == null) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     @Override
@@ -62,15 +78,19 @@ final class ModelHost implements PairHost {
     public void messageDropped() {}
 
     @Override
-    public void hookFailed(PairImpl<?> pair, CleanupHookException failure) {}
+    public void hookFailed(CleanupHookException failure) {
+        if (failure.timedOut()) {
+            hookTimeouts.incrementAndGet();
+        }
+    }
 
     @Override
-    public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
+    public void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
         stuckCount.incrementAndGet();
     }
 
     @Override
-    public void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck) {
+    public void onClosed(long pairId, CloseInfo info, boolean wasStuck) {
         closedReports.incrementAndGet();
         if (wasStuck) {
             stuckCount.decrementAndGet();
