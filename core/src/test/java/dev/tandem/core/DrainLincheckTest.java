@@ -1,9 +1,7 @@
 package dev.tandem.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,25 +111,11 @@ public class DrainLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(500)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(0)
-                .actorsAfter(0)
-                .check(getClass());
+        ModelHost.modelCheck(getClass(), 8, 300);
     }
 
     @Test
     void stress() {
-        new StressOptions()
-                .iterations(10)
-                .invocationsPerIteration(2_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(0)
-                .actorsAfter(0)
-                .check(getClass());
+        ModelHost.stress(getClass(), 5, 1000);
     }
 }

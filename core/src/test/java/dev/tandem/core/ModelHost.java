@@ -2,6 +2,8 @@ package dev.tandem.core;
 
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -95,5 +97,33 @@ final class ModelHost implements PairHost {
         if (wasStuck) {
             stuckCount.decrementAndGet();
         }
+    }
+
+    /**
+     * Model-checks {@code model} with three threads of three operations and no operation before or
+     * after the parallel part ({@code actorsBefore(0)}: an init part would hide the races these
+     * models are about).
+     */
+    static void modelCheck(Class<?> model, int iterations, int invocations) {
+        new ModelCheckingOptions()
+                .iterations(iterations)
+                .invocationsPerIteration(invocations)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(model);
+    }
+
+    /** As {@link #modelCheck}, on real threads. */
+    static void stress(Class<?> model, int iterations, int invocations) {
+        new StressOptions()
+                .iterations(iterations)
+                .invocationsPerIteration(invocations)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(model);
     }
 }

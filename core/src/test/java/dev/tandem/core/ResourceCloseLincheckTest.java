@@ -2,9 +2,7 @@ package dev.tandem.core;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,25 +95,11 @@ public class ResourceCloseLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-                .iterations(6)
-                .invocationsPerIteration(300)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(0) // the race is in the parallel part: no close before it
-                .actorsAfter(0)
-                .check(getClass());
+        ModelHost.modelCheck(getClass(), 6, 300);
     }
 
     @Test
     void stress() {
-        new StressOptions()
-                .iterations(6)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(0) // the race is in the parallel part: no close before it
-                .actorsAfter(0)
-                .check(getClass());
+        ModelHost.stress(getClass(), 6, 1000);
     }
 }

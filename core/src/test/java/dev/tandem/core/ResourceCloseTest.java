@@ -134,16 +134,18 @@ class ResourceCloseTest {
         assertEquals(List.of("tandem-" + p.id() + "-writer"), probe.closedBy, "the failed writer closed it");
     }
 
-    /** A factory whose {@code refuse}-th thread (from 0) refuses to start; the others are daemons. */
+    /**
+     * A factory that refuses its {@code refuse}-th thread (from 0) by throwing; the others are
+     * daemons. (A thread that refuses in its own {@code start()} would prove nothing on JDK 21+: a
+     * pool starts its workers through its thread container, not through {@code Thread.start()}.)
+     */
     private static java.util.concurrent.ThreadFactory refusing(int refuse) {
         AtomicInteger made = new AtomicInteger();
         return r -> {
-            Thread t = made.getAndIncrement() == refuse ? new Thread(r) {
-                @Override
-                public synchronized void start() {
-                    throw new IllegalThreadStateException("refused to start");
-                }
-            } : new Thread(r);
+            if (made.getAndIncrement() == refuse) {
+                throw new IllegalStateException("no thread for you");
+            }
+            Thread t = new Thread(r);
             t.setDaemon(true);
             return t;
         };
