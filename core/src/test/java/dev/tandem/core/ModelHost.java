@@ -27,8 +27,9 @@ final class ModelHost implements PairHost {
 
     final AtomicInteger managerHookRuns = new AtomicInteger();
     final AtomicInteger closedReports = new AtomicInteger();
-    /** Hooks reported cut off at their deadline. */
+    /** Hooks reported cut off at their deadline, and which (by index in the chain). */
     final AtomicInteger hookTimeouts = new AtomicInteger();
+    final java.util.Set<Integer> cutHooks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The manager's stuck gauge, kept as the manager keeps it: up on STUCK, down at CLOSED if it was. */
     final AtomicInteger stuckCount = new AtomicInteger();
     private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
@@ -83,6 +84,7 @@ final class ModelHost implements PairHost {
     public void hookFailed(CleanupHookException failure) {
         if (failure.timedOut()) {
             hookTimeouts.incrementAndGet();
+            cutHooks.add(failure.hookIndex());
         }
     }
 
