@@ -2,19 +2,13 @@ package dev.tandem.core;
 
 import dev.tandem.core.jfr.CoreEvents;
 import dev.tandem.stats.Clock;
-import dev.tandem.stats.Counter;
-import dev.tandem.stats.EventType;
 import dev.tandem.stats.StatsPipeline;
-import dev.tandem.stats.Tags;
 import dev.tandem.stats.internal.Checks;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,13 +39,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each pair has a reader and a writer thread from the manager's thread factory
- * ({@code tandem-<id>-reader}, {@code tandem-<id>-writer}; platform daemon threads by default,
- * virtual threads with {@link Builder#virtualThreads()}). The manager adds one timer thread
- * ({@code tandem-timer-<name>}) and, only when teardown work must move off the thread that
- * triggered it, short-lived {@code tandem-cleanup-N} threads. All end by
- * {@link #shutdown(Duration)}, except for pairs still STUCK then: the timer stays until the last of
- * them closes, so their hooks keep their deadlines.
+ * A pair costs one thread while it is idle: its reader. Its writer side holds no thread between
+ * bursts: a {@code send} into an empty outbound queue schedules one drain, which writes until the
+ * queue is empty and then gives its thread back. Readers and drains run on threads the manager
+ * owns: with platform threads (the default; daemon threads from the builder's thread factory if
+ * one is given) a cached pool that reuses idle threads, so churning connections creates no thread
+ * per connection; with {@link Builder#virtualThreads()} a virtual thread per reader and per drain
+ * burst. While a thread serves a pair its name says so ({@code tandem-<id>-reader},
+ * {@code tandem-<id>-writer}); an idle pooled thread is {@code tandem-pool-N}. The manager adds one
+ * timer thread ({@code tandem-timer-<name>}) and, only when teardown work must move off the thread
+ * that triggered it, {@code tandem-cleanup-N} threads. All end by {@link #shutdown(Duration)}
+ * (idle pooled threads at once), except for pairs still STUCK then: the timer stays until the last
+ * of them closes, so their hooks keep their deadlines.
  */
 public final class ConnectionManager {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
@@ -65,7 +64,8 @@ public final class ConnectionManager {
     private final int queueCapacity;
     private final OverflowPolicy overflowPolicy;
     private final CleanupHook[] hooks;
-    private final CleanupPool cleanup;
+    private final ThreadPool sides;
+    private final ThreadPool cleanup;
     private final long idleNanos;
     private final long writeNanos;
     private final long graceNanos;
@@ -81,20 +81,8 @@ public final class ConnectionManager {
 
     private final StatsPipeline stats;
     private final boolean ownsStats;
-    private final Counter opened;
-    private final Counter[] closed = new Counter[CloseReason.values().length];
-    private final Tags[] closedTags = new Tags[CloseReason.values().length];
-    private final AtomicLong live = new AtomicLong();
-    private final AtomicLong stuck = new AtomicLong();
-    private final Counter messagesDropped;
-    private final Counter hookFailures;
-    /** The closed event in its four shapes: index bit 0 set if bytes_in is known, bit 1 if bytes_out is. */
-    private final EventType[] closedEvents = new EventType[4];
-    private final EventType stuckEvent;
-    private final Tags managerTag;
-
-    private final ArrayDeque<CloseInfo> recentlyClosed;
-    private final int recentlyClosedSize;
+    private final ManagerMetrics metrics;
+    private final ClosedRing recentlyClosed;
     private final ThrottledLog hookLog;
     private final ThrottledLog stuckLog;
 
@@ -114,54 +102,23 @@ public final class ConnectionManager {
         this.graceNanos = Checks.saturatedNanos(b.gracePeriod);
         this.hookNanos = Checks.saturatedNanos(b.hookTimeout);
         this.tickNanos = b.timerTick != null ? Checks.saturatedNanos(b.timerTick) : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
-        this.cleanup = new CleanupPool(this.threads, this.virtual);
-        this.recentlyClosedSize = b.recentlyClosed;
-        this.recentlyClosed = new ArrayDeque<>(Math.min(recentlyClosedSize, 1024));
+        this.sides = new ThreadPool(this.threads, this.virtual, "tandem-pool", 60);
+        this.cleanup = new ThreadPool(this.threads, this.virtual, "tandem-cleanup", 2, true);
+        this.recentlyClosed = new ClosedRing(b.recentlyClosed);
         long now = clock.nanoTime();
         this.hookLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
         this.stuckLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
 
         this.ownsStats = b.stats == null;
         this.stats = ownsStats ? StatsPipeline.builder().clock(statsClock(clock)).build() : b.stats;
-        this.managerTag = Tags.of("manager", name);
-        this.opened = stats.counter("tandem.connections.opened", managerTag);
-        for (CloseReason r : CloseReason.values()) {
-            closedTags[r.ordinal()] = managerTag.and("reason", r.tagValue());
-            closed[r.ordinal()] = stats.counter("tandem.connections.closed", closedTags[r.ordinal()]);
-        }
-        this.messagesDropped = stats.counter("tandem.connections.messages.dropped", managerTag);
-        this.hookFailures = stats.counter("tandem.connections.hook.failures", managerTag);
-        stats.gauge("tandem.connections.live", managerTag, live::get);
-        stats.gauge("tandem.connections.stuck", managerTag, stuck::get);
-        // A count Tandem could not see (a handler on the socket's own streams) is left out, not sent as 0.
-        closedEvents[0] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "messages_in", "messages_out");
-        closedEvents[1] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_in", "messages_in", "messages_out");
-        closedEvents[2] = stats.eventType(CLOSED_EVENT, "id", "duration_ms", "bytes_out", "messages_in", "messages_out");
-        closedEvents[3] = stats.eventType(CLOSED_EVENT,
-                "id", "duration_ms", "bytes_in", "bytes_out", "messages_in", "messages_out");
-        this.stuckEvent = stats.eventType("tandem.connection.stuck", "id", "closing_ms");
+        this.metrics = new ManagerMetrics(stats, name);
 
         this.timer = daemon(this::runTimer);
         timer.setName("tandem-timer-" + name);
     }
 
-    private static final String CLOSED_EVENT = "tandem.connection.closed";
 
     /** The closed event, without the byte counts Tandem could not know. */
-    private void recordClosed(Tags tags, CloseInfo info) {
-        long ms = info.lifetime().toMillis();
-        int shape = (info.bytesInCounted() ? 1 : 0) | (info.bytesOutCounted() ? 2 : 0);
-        EventType type = closedEvents[shape];
-        switch (shape) {
-            case 0 -> type.record(tags, info.id(), ms, info.messagesIn(), info.messagesOut());
-            case 1 -> type.record(tags, info.id(), ms, info.bytesIn(), info.messagesIn(), info.messagesOut());
-            case 2 -> type.record(tags, info.id(), ms, info.bytesOut(), info.messagesIn(), info.messagesOut());
-            case 3 -> type.record(tags, info.id(), ms, info.bytesIn(), info.bytesOut(), info.messagesIn(),
-                    info.messagesOut());
-            default -> throw new IllegalStateException("closed event shape " + shape);
-        }
-    }
-
     /** The pipeline the manager owns reads the manager's time. */
     private static Clock statsClock(TimeSource time) {
         if (time == TimeSource.system()) {
@@ -300,8 +257,7 @@ public final class ConnectionManager {
         }
         PairImpl<M> p = new PairImpl<>(nextId.incrementAndGet(), host, resource, reader, writer, pairHooks);
         registry.put(p.id, p);
-        live.incrementAndGet();
-        opened.increment();
+        metrics.opened();
         Throwable noThread = p.start();
         CoreEvents.pairOpened(name, p.id, virtual, resource);
         if (noThread != null) { // the pair is closing with THREAD_START_FAILED; tell the caller here
@@ -333,11 +289,6 @@ public final class ConnectionManager {
         }
 
         @Override
-        public ThreadFactory threads() {
-            return threads;
-        }
-
-        @Override
         public int queueCapacity() {
             return queueCapacity;
         }
@@ -353,53 +304,45 @@ public final class ConnectionManager {
         }
 
         @Override
+        public void runSide(String name, Runnable side) {
+            sides.execute(name, side);
+        }
+
+        @Override
         public void runOffThread(Runnable task) {
             cleanup.execute(task);
         }
 
         @Override
         public void messageDropped() {
-            messagesDropped.increment();
+            metrics.messageDropped();
         }
 
         @Override
-        public void onStuck(PairImpl<?> p, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
-            stuck.incrementAndGet();
-            stuckEvent.record(managerTag, p.id, closingNanos / 1_000_000);
-            CoreEvents.pairStuck(name, p.id, whatIsStuck, closingNanos, snapshot.reader().stack(), snapshot.writer().stack());
-            stuckLog.warn(clock.nanoTime(), "Tandem pair " + p.id + " is STUCK " + Duration.ofNanos(graceNanos)
+        public void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
+            metrics.stuck(pairId, closingNanos);
+            CoreEvents.pairStuck(name, pairId, whatIsStuck, closingNanos, snapshot.reader().stack(), snapshot.writer().stack());
+            stuckLog.warn(clock.nanoTime(), "Tandem pair " + pairId + " is STUCK " + Duration.ofNanos(graceNanos)
                     + " after close: " + whatIsStuck + ". Its hooks run now on a cleanup thread.\n" + snapshot, null);
         }
 
         @Override
-        public void hookFailed(PairImpl<?> p, CleanupHookException failure) {
-            hookFailures.increment();
-            CoreEvents.hookFailed(name, p.id, failure.hookIndex(), failure.timedOut(), failure);
+        public void hookFailed(CleanupHookException failure) {
+            metrics.hookFailed();
+            CoreEvents.hookFailed(name, failure.pairId(), failure.hookIndex(), failure.timedOut(), failure);
             hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
         }
 
         @Override
-        public void onClosed(PairImpl<?> p, CloseInfo info, boolean wasStuck) {
-            if (registry.remove(p.id) == null) {
+        public void onClosed(long pairId, CloseInfo info, boolean wasStuck) {
+            if (registry.remove(pairId) == null) {
                 return;
             }
-            if (wasStuck) {
-                stuck.decrementAndGet();
-            }
-            CloseReason reason = info.reason();
-            // The event first, then the counts: whoever sees the pair counted closed also sees its
-            // event accounted at every sink's door (recorded: queued or dropped).
-            recordClosed(closedTags[reason.ordinal()], info);
-            closed[reason.ordinal()].increment();
-            live.decrementAndGet();
-            CoreEvents.pairClosed(name, p.id, reason, info.cause(), info.lifetime(), info.bytesIn(), info.bytesOut(),
-                    info.messagesIn(), info.messagesOut(), info.messagesUnsent(), info.messagesDropped(), info.stuck());
-            synchronized (recentlyClosed) {
-                if (recentlyClosed.size() == recentlyClosedSize) {
-                    recentlyClosed.pollFirst();
-                }
-                recentlyClosed.addLast(info);
-            }
+            metrics.closed(info, wasStuck); // the closed event first, then the counts: see ManagerMetrics
+            CoreEvents.pairClosed(name, pairId, info.reason(), info.cause(), info.lifetime(), info.bytesIn(),
+                    info.bytesOut(), info.messagesIn(), info.messagesOut(), info.messagesUnsent(),
+                    info.messagesDropped(), info.stuck());
+            recentlyClosed.add(info);
             if (state.get() != Lifecycle.RUNNING && registry.isEmpty()) {
                 synchronized (drained) {
                     drained.notifyAll();
@@ -433,11 +376,7 @@ public final class ConnectionManager {
 
     /** Exact counts, read now. */
     public ConnectionCounts counts() {
-        Map<CloseReason, Long> byReason = new EnumMap<>(CloseReason.class);
-        for (CloseReason r : CloseReason.values()) {
-            byReason.put(r, closed[r.ordinal()].count());
-        }
-        return new ConnectionCounts(opened.count(), live.get(), stuck.get(), byReason, messagesDropped.count());
+        return metrics.counts();
     }
 
     /** Snapshots of every live pair (open, closing or stuck), oldest first. */
@@ -459,9 +398,7 @@ public final class ConnectionManager {
 
     /** The last closed pairs (up to the builder's {@code recentlyClosed}), oldest first. */
     public List<CloseInfo> recentlyClosed() {
-        synchronized (recentlyClosed) {
-            return new ArrayList<>(recentlyClosed);
-        }
+        return recentlyClosed.toList();
     }
 
     /**
@@ -552,12 +489,12 @@ public final class ConnectionManager {
         List<PairSnapshot> stragglers = pairs();
         // With stragglers the timer keeps going (their hooks still get deadlines) until the last one
         // reaches CLOSED; see onClosed and runTimer.
+        sides.shutdown();
         cleanup.shutdown();
         if (ownsStats) {
             stats.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } else { // the name may be reused by a later manager on the same pipeline
-            stats.remove("tandem.connections.live", managerTag);
-            stats.remove("tandem.connections.stuck", managerTag);
+            metrics.unregisterGauges();
         }
         ShutdownReport report = new ShutdownReport(closedBefore, liveAtStart, closedNow, stragglers,
                 Duration.ofNanos(System.nanoTime() - start));
@@ -582,11 +519,7 @@ public final class ConnectionManager {
     }
 
     private long closedTotal() {
-        long sum = 0;
-        for (Counter c : closed) {
-            sum += c.count();
-        }
-        return sum;
+        return metrics.counts().closedTotal();
     }
 
     void startTimer() {
@@ -647,7 +580,11 @@ public final class ConnectionManager {
             return this;
         }
 
-        /** Where reader, writer and cleanup threads come from (default: platform daemon threads). */
+        /**
+         * Where the manager's platform threads come from (default: daemon threads): the pooled
+         * threads that run readers and drains, and the cleanup threads. Each thread it makes is
+         * reused for many pairs.
+         */
         public Builder threadFactory(ThreadFactory threadFactory) {
             this.threads = threadFactory;
             this.threadsSet = true;
@@ -656,7 +593,7 @@ public final class ConnectionManager {
         }
 
         /**
-         * Runs readers and writers on virtual threads. Needs JDK 21+ at run time (checked by
+         * Runs readers and drains on virtual threads: one per reader, one per drain burst. Needs JDK 21+ at run time (checked by
          * {@link #build()}); Tandem itself stays Java 17 bytecode.
          */
         public Builder virtualThreads() {

@@ -10,9 +10,9 @@ import java.io.InputStream;
  * block: that was the story behind Tandem).
  */
 final class CountingInputStream extends FilterInputStream {
-    private final PairImpl<?> pair;
+    private final StreamProgress pair;
 
-    CountingInputStream(InputStream in, PairImpl<?> pair) {
+    CountingInputStream(InputStream in, StreamProgress pair) {
         super(in);
         this.pair = pair;
     }

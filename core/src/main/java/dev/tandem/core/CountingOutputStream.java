@@ -10,9 +10,9 @@ import java.io.OutputStream;
  */
 final class CountingOutputStream extends FilterOutputStream {
     private static final int CHUNK = 64 * 1024;
-    private final PairImpl<?> pair;
+    private final StreamProgress pair;
 
-    CountingOutputStream(OutputStream out, PairImpl<?> pair) {
+    CountingOutputStream(OutputStream out, StreamProgress pair) {
         super(out);
         this.pair = pair;
     }

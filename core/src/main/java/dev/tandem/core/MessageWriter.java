@@ -5,9 +5,10 @@ import java.nio.charset.Charset;
 import java.util.Objects;
 
 /**
- * How to write one outbound message. Tandem runs the writer loop itself on the pair's writer thread
- * ({@code tandem-<id>-writer}): it takes messages from the pair's bounded queue in order and calls
- * this once per message, timing each call against the write timeout (G6).
+ * How to write one outbound message. Tandem drains the pair's bounded queue itself, in order, on a
+ * drain thread of the manager ({@code tandem-<id>-writer} while it drains) that runs only while
+ * there is something to write, and calls this once per message, timing each call against the
+ * write timeout (G6). Two calls for one pair never overlap.
  *
  * <p>Throwing closes the pair with {@link CloseReason#WRITER_ERROR}. Write through
  * {@link PairContext#output()} to have each chunk count as progress, or call

@@ -19,8 +19,7 @@ import java.util.Objects;
  * #	reader RUNNABLE
  * #		java.base/sun.nio.ch.NioSocketImpl.park(NioSocketImpl.java:191)
  * #		...
- * #	writer WAITING
- * #		java.base/jdk.internal.misc.Unsafe.park(Native Method)
+ * #	writer idle (no thread)
  * </pre>
  */
 final class PairDump {
@@ -123,6 +122,10 @@ final class PairDump {
         sb.append("#\t").append(label).append(' ');
         if (!s.alive()) {
             sb.append("exited\n");
+            return;
+        }
+        if (s.idle()) {
+            sb.append("idle (no thread)\n");
             return;
         }
         sb.append(s.threadState()).append('\n');

@@ -1,16 +1,13 @@
 package dev.tandem.core;
 
-import java.util.concurrent.ThreadFactory;
-
 /**
- * What a pair needs from its manager. An interface so the pair's state machine can be driven on
- * its own (by Lincheck, without a timer thread or a stats pipeline).
+ * What a pair needs from its manager, typed on what the pair hands over (ids, snapshots, close
+ * infos), never on the pair's class: the pair's state machine can be driven on its own (by
+ * Lincheck, without threads, a timer or a stats pipeline), and the manager and its pairs import no
+ * circle.
  */
 interface PairHost {
     TimeSource clock();
-
-    /** Where reader and writer threads come from. */
-    ThreadFactory threads();
 
     int queueCapacity();
 
@@ -19,15 +16,23 @@ interface PairHost {
     /** The manager's hooks, run after each pair's own. */
     CleanupHook[] hooks();
 
+    /**
+     * Runs a side (a pair's reader, or one drain burst of its writer) on the manager's side threads,
+     * on a thread named {@code name} while it runs.
+     *
+     * @throws RuntimeException if no thread could be had (the caller closes its pair)
+     */
+    void runSide(String name, Runnable side);
+
     /** Runs teardown work off the thread that triggered it (never on a caller's or the timer's thread). */
     void runOffThread(Runnable task);
 
     void messageDropped();
 
-    void hookFailed(PairImpl<?> pair, CleanupHookException failure);
+    void hookFailed(CleanupHookException failure);
 
-    void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos);
+    void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos);
 
     /** Called exactly once per pair, when it reaches CLOSED; {@code wasStuck} if it had been counted STUCK. */
-    void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck);
+    void onClosed(long pairId, CloseInfo info, boolean wasStuck);
 }

@@ -38,19 +38,34 @@ public record PairSnapshot(long id, PairState state, CloseReason reason, String 
     }
 
     /**
-     * One side of a pair: its thread's name, state and stack (empty once the side has exited).
+     * One side of a pair: its thread's name, state and stack (empty once the side has exited). A
+     * writer between bursts holds no thread: it is {@code idle}, alive, with no stack.
      *
-     * @param threadName the name of the side's thread
-     * @param alive false once the side's loop has returned
-     * @param threadState the thread's state when the snapshot was taken
-     * @param stack the thread's stack, innermost frame first; empty when not alive
+     * @param threadName the name of the side's thread; for an idle side, what it is doing instead
+     * @param alive false once the side's loop has returned (for a writer: once the pair closed and
+     *     no drain runs)
+     * @param threadState the thread's state when the snapshot was taken; {@code WAITING} for an idle
+     *     side (it waits for a send, on no thread)
+     * @param stack the thread's stack, innermost frame first; empty when not alive or idle
+     * @param idle true if the side holds no thread now (a writer between bursts)
      */
-    public record Side(String threadName, boolean alive, Thread.State threadState, List<StackTraceElement> stack) {
+    public record Side(String threadName, boolean alive, Thread.State threadState, List<StackTraceElement> stack,
+                       boolean idle) {
         /** Copies {@code stack}. */
         public Side {
             Objects.requireNonNull(threadName, "threadName");
             Objects.requireNonNull(threadState, "threadState");
             stack = List.copyOf(stack);
+        }
+
+        /** A side on a thread (not idle). */
+        public Side(String threadName, boolean alive, Thread.State threadState, List<StackTraceElement> stack) {
+            this(threadName, alive, threadState, stack, false);
+        }
+
+        /** A live side that holds no thread now, described by {@code what}. */
+        public static Side idle(String what) {
+            return new Side(what, true, Thread.State.WAITING, List.of(), true);
         }
     }
 
@@ -79,6 +94,10 @@ public record PairSnapshot(long id, PairState state, CloseReason reason, String 
         sb.append("\n  ").append(label).append(": ").append(s.threadName());
         if (!s.alive()) {
             sb.append(" (exited)");
+            return;
+        }
+        if (s.idle()) {
+            sb.append(" (idle, no thread)");
             return;
         }
         sb.append(' ').append(s.threadState());

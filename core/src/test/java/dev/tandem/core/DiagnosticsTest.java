@@ -53,13 +53,12 @@ class DiagnosticsTest {
             pairs.add(manager.open(() -> { }, this::waitInReaderA, (m, ctx) -> { }));
         }
         pairs.add(manager.open(() -> { }, this::waitInReaderB, (m, ctx) -> { }));
-        // Group by identical stacks needs every side at rest: readers in their wait, writers parked
-        // (a writer still on its way to the park has another stack and would split a group).
+        // Group by identical stacks needs every side at rest: readers in their wait (a reader still
+        // on its way there has another stack and would split a group); writers hold no thread.
         TestSupport.awaitTrue(() -> manager.pairs().stream().allMatch(
                 s -> s.reader().stack().stream().anyMatch(e -> e.getMethodName().startsWith("waitInReader"))
-                        && s.writer().threadState() == Thread.State.WAITING
-                        && s.writer().stack().stream().anyMatch(e -> e.getMethodName().equals("park"))),
-                "every reader is parked in its wait and every writer in its park");
+                        && s.writer().idle() && s.writer().stack().isEmpty()),
+                "every reader is parked in its wait and every writer idle with no thread");
         return pairs;
     }
 
@@ -74,8 +73,32 @@ class DiagnosticsTest {
         assertTrue(a > 0 && b > a, "the group of three comes first:\n" + dump);
         assertTrue(dump.substring(a, b).contains("waitInReaderA"), dump);
         assertTrue(dump.substring(b).contains("waitInReaderB"), dump);
-        assertTrue(dump.contains("#\twriter WAITING"), "idle writers park: " + dump);
-        assertTrue(dump.contains("PairImpl.writeLoop"), "the writer's stack is shown: " + dump);
+        assertTrue(dump.contains("#\twriter idle (no thread)"), "idle writers hold no thread: " + dump);
+        assertTrue(!dump.contains("WriteSide"), "no drain runs between bursts: " + dump);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TestSupport.ThreadMode.class)
+    void aDrainInProgressShowsItsThreadAndStack(TestSupport.ThreadMode mode) throws Exception {
+        manager = mode.configure(ConnectionManager.builder()).build();
+        java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+        ConnectionPair<String> p = manager.open(() -> { }, this::waitInReaderA, (m, ctx) -> writeBlocked(inWrite));
+        assertEquals(SendResult.ACCEPTED, p.send("m"));
+        assertTrue(inWrite.await(20, java.util.concurrent.TimeUnit.SECONDS));
+        PairSnapshot.Side w = manager.pair(p.id()).orElseThrow().writer();
+        assertEquals("tandem-" + p.id() + "-writer", w.threadName());
+        assertTrue(w.alive() && !w.idle(), w.toString());
+        assertTrue(w.stack().stream().anyMatch(e -> e.getMethodName().equals("writeBlocked")), w.toString());
+        String dump = manager.dump();
+        assertTrue(dump.contains("writeBlocked") && dump.contains("WriteSide.drain"), dump);
+        release.countDown();
+        p.close();
+        TestSupport.await(p.closeFuture());
+    }
+
+    private void writeBlocked(java.util.concurrent.CountDownLatch inWrite) throws InterruptedException {
+        inWrite.countDown();
+        release.await();
     }
 
     @Test

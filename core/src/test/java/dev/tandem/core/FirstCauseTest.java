@@ -34,11 +34,15 @@ class FirstCauseTest {
         IllegalStateException closeFailure = new IllegalStateException("the resource's close failed later");
         RuntimeException hookFailure = new RuntimeException("a hook failed later");
         CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch reading = new CountDownLatch(1);
 
         ConnectionPair<String> pair = manager.<String>pair((AutoCloseable) () -> {
                     throw closeFailure;
                 })
-                .reader(ctx -> never.await()) // woken by the close's interrupt: a later failure too
+                .reader(ctx -> {
+                    reading.countDown();
+                    never.await(); // woken by the close's interrupt: a later failure too
+                })
                 .writer((msg, ctx) -> {
                     throw first;
                 })
@@ -46,6 +50,8 @@ class FirstCauseTest {
                     throw hookFailure;
                 })
                 .start();
+        // a reader not yet started when the pair closes never enters its loop: wait until it waits
+        assertTrue(reading.await(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(SendResult.ACCEPTED, pair.send("boom"));
 
         CloseInfo info = await(pair.closeFuture());

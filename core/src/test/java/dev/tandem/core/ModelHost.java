@@ -1,13 +1,16 @@
 package dev.tandem.core;
 
 
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The manager as the Lincheck models of a pair see it: no threads (work handed off runs inline, so
- * the model checker sees every step), a clock that stands still, one manager hook, and the books a
- * real manager keeps (CLOSED reports, the stuck gauge).
+ * The manager as the Lincheck models of a pair see it: no threads (teardown work handed off runs
+ * inline, so the model checker sees every step; sides handed to {@link #runSide} wait in
+ * {@link #sides} until an operation of the model runs them), a clock that stands still, one
+ * manager hook, and the books a real manager keeps (CLOSED reports, the stuck gauge).
  */
 final class ModelHost implements PairHost {
     static final TimeSource STILL = new TimeSource() {
@@ -24,6 +27,9 @@ final class ModelHost implements PairHost {
 
     final AtomicInteger managerHookRuns = new AtomicInteger();
     final AtomicInteger closedReports = new AtomicInteger();
+    /** Hooks reported cut off at their deadline, and which (by index in the chain). */
+    final AtomicInteger hookTimeouts = new AtomicInteger();
+    final java.util.Set<Integer> cutHooks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The manager's stuck gauge, kept as the manager keeps it: up on STUCK, down at CLOSED if it was. */
     final AtomicInteger stuckCount = new AtomicInteger();
     private final CleanupHook[] managerHooks = {info -> managerHookRuns.incrementAndGet()};
@@ -33,9 +39,22 @@ final class ModelHost implements PairHost {
         return STILL;
     }
 
+    /** Sides (drains) scheduled and not yet run, oldest first. */
+    final ConcurrentLinkedQueue<Runnable> sides = new ConcurrentLinkedQueue<>();
+
     @Override
-    public ThreadFactory threads() {
-        throw new AssertionError("no threads in a model");
+    public void runSide(String name, Runnable side) {
+        sides.add(side);
+    }
+
+    /** Runs the oldest side scheduled, if any, on the calling thread; true if there was one. */
+    boolean runOneSide() {
+        Runnable r = sides.poll();
+        if (r == null) {
+            return false;
+        }
+        r.run();
+        return true;
     }
 
     @Override
@@ -62,18 +81,51 @@ final class ModelHost implements PairHost {
     public void messageDropped() {}
 
     @Override
-    public void hookFailed(PairImpl<?> pair, CleanupHookException failure) {}
+    public void hookFailed(CleanupHookException failure) {
+        if (failure.timedOut()) {
+            hookTimeouts.incrementAndGet();
+            cutHooks.add(failure.hookIndex());
+        }
+    }
 
     @Override
-    public void onStuck(PairImpl<?> pair, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
+    public void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
         stuckCount.incrementAndGet();
     }
 
     @Override
-    public void onClosed(PairImpl<?> pair, CloseInfo info, boolean wasStuck) {
+    public void onClosed(long pairId, CloseInfo info, boolean wasStuck) {
         closedReports.incrementAndGet();
         if (wasStuck) {
             stuckCount.decrementAndGet();
         }
+    }
+
+    /**
+     * Model-checks {@code model} with three threads of three operations and no operation before or
+     * after the parallel part ({@code actorsBefore(0)}: an init part would hide the races these
+     * models are about).
+     */
+    static void modelCheck(Class<?> model, int iterations, int invocations) {
+        new ModelCheckingOptions()
+                .iterations(iterations)
+                .invocationsPerIteration(invocations)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(model);
+    }
+
+    /** As {@link #modelCheck}, on real threads. */
+    static void stress(Class<?> model, int iterations, int invocations) {
+        new StressOptions()
+                .iterations(iterations)
+                .invocationsPerIteration(invocations)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(0)
+                .actorsAfter(0)
+                .check(model);
     }
 }

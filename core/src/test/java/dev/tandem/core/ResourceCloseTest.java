@@ -1,6 +1,5 @@
 package dev.tandem.core;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.core.TestSupport.ThreadMode;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -22,9 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Who closes a resource that is not a JDK socket (its {@code close()} may block, so never the
- * closer's thread): the pair's own writer on its way out when it was idle at the close, a cleanup
- * thread when it was in a write or never ran. Either way exactly once, and the pair reaches CLOSED.
+ * Who closes a resource that is not a JDK socket (its {@code close()} may block, so never a
+ * caller's thread): the pair's own side when that side closed the pair (its reader returning or
+ * failing, its drain failing: it is leaving anyway), else one cleanup thread (a pair between bursts
+ * holds no writer thread to hand it to). Either way exactly once, and the pair reaches CLOSED.
  */
 @Timeout(60)
 class ResourceCloseTest {
@@ -60,7 +58,7 @@ class ResourceCloseTest {
 
     @ParameterizedTest
     @EnumSource(ThreadMode.class)
-    void anIdlePairsResourceIsClosedByItsOwnWriter(ThreadMode mode) throws Exception {
+    void anIdlePairClosedFromOutsideHasItsResourceClosedByOneCleanupThread(ThreadMode mode) throws Exception {
         manager = mode.configure(ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30))).build();
         Probe probe = new Probe();
         List<String> hookThreads = new CopyOnWriteArrayList<>();
@@ -69,7 +67,7 @@ class ResourceCloseTest {
                 .writer((m, ctx) -> { })
                 .cleanupHook(info -> hookThreads.add(Thread.currentThread().getName()))
                 .start();
-        TestSupport.awaitTrue(() -> p.snapshot().writer().threadState() == Thread.State.WAITING, "writer parked");
+        assertTrue(p.snapshot().writer().idle(), "between bursts the writer holds no thread");
 
         assertTrue(p.close());
         CloseInfo info = TestSupport.await(p.closeFuture());
@@ -77,10 +75,24 @@ class ResourceCloseTest {
         assertEquals(CloseReason.EXPLICIT, info.reason());
         assertFalse(info.stuck());
         assertEquals(1, probe.closes.get(), "closed once");
-        assertEquals(List.of("tandem-" + p.id() + "-writer"), probe.closedBy, "closed by the idle writer");
+        assertEquals(1, probe.closedBy.size());
+        assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed off the caller's thread: " + probe.closedBy);
         assertEquals(1, hookThreads.size());
         // on a side, or on a cleanup thread if this thread's own token was the last: never here
         assertTrue(hookThreads.get(0).startsWith("tandem-"), "the hook ran on " + hookThreads);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ThreadMode.class)
+    void aReaderThatReturnsClosesTheResourceOnItsWayOut(ThreadMode mode) throws Exception {
+        manager = mode.configure(ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30))).build();
+        Probe probe = new Probe();
+        ConnectionPair<String> p = manager.open(probe, ctx -> { }, (m, ctx) -> { });
+        CloseInfo info = TestSupport.await(p.closeFuture());
+
+        assertEquals(CloseReason.READER_EOF, info.reason());
+        assertEquals(1, probe.closes.get(), "closed once");
+        assertEquals(List.of("tandem-" + p.id() + "-reader"), probe.closedBy, "the leaving reader closed it");
     }
 
     @ParameterizedTest
@@ -122,28 +134,54 @@ class ResourceCloseTest {
         assertEquals(List.of("tandem-" + p.id() + "-writer"), probe.closedBy, "the failed writer closed it");
     }
 
-    @Test
-    void aWriterThatNeverStartedLeavesTheCloseToACleanupThread() throws Exception {
+    /**
+     * A factory that refuses its {@code refuse}-th thread (from 0) by throwing; the others are
+     * daemons. (A thread that refuses in its own {@code start()} would prove nothing on JDK 21+: a
+     * pool starts its workers through its thread container, not through {@code Thread.start()}.)
+     */
+    private static java.util.concurrent.ThreadFactory refusing(int refuse) {
         AtomicInteger made = new AtomicInteger();
-        manager = ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30)).threadFactory(r -> {
-            // the pair asks for its writer first: that one refuses to start
-            Thread t = made.getAndIncrement() == 0 ? new Thread(r) {
-                @Override
-                public synchronized void start() {
-                    throw new IllegalThreadStateException("refused to start");
-                }
-            } : new Thread(r);
+        return r -> {
+            if (made.getAndIncrement() == refuse) {
+                throw new IllegalStateException("no thread for you");
+            }
+            Thread t = new Thread(r);
             t.setDaemon(true);
             return t;
-        }).build();
-        Probe probe = new Probe();
-        CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
-        assertThrows(RejectedExecutionException.class, () -> manager.<String>pair(probe)
-                .reader(ctx -> probe.awaitClosed()).writer((m, ctx) -> { }).cleanupHook(closed::complete).start());
-        CloseInfo info = TestSupport.await(closed); // would hang if the close waited for that writer
+        };
+    }
 
-        assertEquals(CloseReason.THREAD_START_FAILED, info.reason());
+    @Test
+    void aReaderThatNeverStartedLeavesTheCloseToACleanupThread() throws Exception {
+        // the pair's first thread is its reader's: that one refuses to start
+        manager = ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30)).threadFactory(refusing(0)).build();
+        Probe probe = new Probe();
+        ConnectionPair<String> p = manager.open(probe, ctx -> probe.awaitClosed(), (m, ctx) -> { });
+        CloseInfo info = TestSupport.await(p.closeFuture()); // would hang if the close waited for that reader
+
+        assertEquals(CloseReason.READER_ERROR, info.reason());
         assertFalse(info.stuck());
+        assertEquals(1, probe.closes.get(), "closed once");
+        assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + probe.closedBy);
+    }
+
+    @Test
+    void aDrainThatGetsNoThreadClosesThePairAndNothingWaitsForIt() throws Exception {
+        // the second thread is the first drain's (the reader keeps the first busy): it refuses to start
+        manager = ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30)).threadFactory(refusing(1)).build();
+        Probe probe = new Probe();
+        CountDownLatch reading = new CountDownLatch(1);
+        ConnectionPair<String> p = manager.open(probe, ctx -> {
+            reading.countDown();
+            probe.awaitClosed();
+        }, (m, ctx) -> { });
+        assertTrue(reading.await(TestSupport.WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(SendResult.ACCEPTED, p.send("m"), "the message was queued; its drain found no thread");
+        CloseInfo info = TestSupport.await(p.closeFuture()); // would hang if the close waited for that drain
+
+        assertEquals(CloseReason.WRITER_ERROR, info.reason());
+        assertFalse(info.stuck());
+        assertEquals(1, info.messagesUnsent());
         assertEquals(1, probe.closes.get(), "closed once");
         assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + probe.closedBy);
     }

@@ -47,8 +47,8 @@ class StuckTest {
         assertEquals(PairState.STUCK, pair.state());
         assertEquals(1, hookRuns.get(), "hooks ran although the resource's close never returned");
         String why = ((PairImpl<?>) pair).whatIsStuck();
-        // the reader returned at once and the writer was idle: the writer runs the close on its way out
-        assertTrue(why.startsWith("the resource's close() has not returned (tandem-" + pair.id() + "-writer"), why);
+        // the reader returned at once, so it closed the pair: the pair's own side closes the resource on its way out
+        assertTrue(why.startsWith("the resource's close() has not returned (tandem-" + pair.id() + "-reader"), why);
         assertTrue(why.contains("ignoreInterruptsUntilReleased"), "with the stack of the hung close: " + why);
         release.countDown();
         TestSupport.awaitTrue(() -> pair.state() == PairState.CLOSED, "CLOSED once close() returns");

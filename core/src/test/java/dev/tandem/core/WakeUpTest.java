@@ -51,11 +51,17 @@ class WakeUpTest {
 
     @ParameterizedTest
     @EnumSource(ThreadMode.class)
-    void interruptingTheWriterFromOutsideClosesThePair(ThreadMode mode) throws Exception {
+    void interruptingADrainFromOutsideClosesThePair(ThreadMode mode) throws Exception {
         manager = mode.configure(ConnectionManager.builder()).build();
         CountDownLatch release = new CountDownLatch(1);
-        ConnectionPair<String> p = manager.open(() -> { }, ctx -> release.await(), (m, ctx) -> { });
-        TestSupport.awaitTrue(() -> p.snapshot().writer().threadState() == Thread.State.WAITING, "writer parked");
+        CountDownLatch inWrite = new CountDownLatch(1);
+        ConnectionPair<String> p = manager.open(() -> { }, ctx -> release.await(), (m, ctx) -> {
+            inWrite.countDown();
+            release.await(); // a drain blocked in a write: only the interrupt ends it
+        });
+        assertTrue(p.snapshot().writer().idle(), "no drain before the first send");
+        assertEquals(SendResult.ACCEPTED, p.send("m"));
+        assertTrue(inWrite.await(10, TimeUnit.SECONDS));
         Thread writer = findThread("tandem-" + p.id() + "-writer", mode);
         if (writer == null) {
             release.countDown(); // virtual threads are not listed by the JDK: nothing to interrupt from here
