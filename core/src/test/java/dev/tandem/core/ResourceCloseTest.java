@@ -2,6 +2,7 @@ package dev.tandem.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.core.TestSupport.ThreadMode;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,10 +158,15 @@ class ResourceCloseTest {
         // the pair's first thread is its reader's: that one refuses to start
         manager = ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30)).threadFactory(refusing(0)).build();
         Probe probe = new Probe();
-        ConnectionPair<String> p = manager.open(probe, ctx -> probe.awaitClosed(), (m, ctx) -> { });
-        CloseInfo info = TestSupport.await(p.closeFuture()); // would hang if the close waited for that reader
+        CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+        java.util.concurrent.RejectedExecutionException refused = assertThrows(
+                java.util.concurrent.RejectedExecutionException.class,
+                () -> manager.<String>pair(probe).reader(ctx -> probe.awaitClosed()).writer((m, ctx) -> { })
+                        .cleanupHook(closed::complete).start(), "open tells its caller");
+        assertTrue(refused.getMessage().contains("reader"), refused::toString);
+        CloseInfo info = TestSupport.await(closed); // would hang if the close waited for that reader
 
-        assertEquals(CloseReason.READER_ERROR, info.reason());
+        assertEquals(CloseReason.THREAD_START_FAILED, info.reason());
         assertFalse(info.stuck());
         assertEquals(1, probe.closes.get(), "closed once");
         assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + probe.closedBy);
@@ -176,10 +183,10 @@ class ResourceCloseTest {
             probe.awaitClosed();
         }, (m, ctx) -> { });
         assertTrue(reading.await(TestSupport.WAIT.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(SendResult.ACCEPTED, p.send("m"), "the message was queued; its drain found no thread");
+        assertEquals(SendResult.CLOSED, p.send("m"), "the message was queued; its drain found no thread");
         CloseInfo info = TestSupport.await(p.closeFuture()); // would hang if the close waited for that drain
 
-        assertEquals(CloseReason.WRITER_ERROR, info.reason());
+        assertEquals(CloseReason.THREAD_START_FAILED, info.reason());
         assertFalse(info.stuck());
         assertEquals(1, info.messagesUnsent());
         assertEquals(1, probe.closes.get(), "closed once");
