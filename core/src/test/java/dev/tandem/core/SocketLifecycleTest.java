@@ -170,6 +170,9 @@ class SocketLifecycleTest {
         clock.advance(Duration.ofSeconds(20));
         client.getOutputStream().write("still here\n".getBytes(StandardCharsets.UTF_8));
         assertEquals("still here", readLine(client)); // input at t=20s resets the idle timer
+        // The echo's drain may not yet have left its write when the line arrives: moving the
+        // clock then would make that finished write look 20 s stalled (a write timeout).
+        TestSupport.awaitTrue(() -> pair.snapshot().writer().idle(), "the echo's drain has gone idle");
         clock.advance(Duration.ofSeconds(20)); // 40s since open, 20s since input
         pair.send("probe");
         String probe = readLine(client);
