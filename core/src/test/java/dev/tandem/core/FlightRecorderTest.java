@@ -134,7 +134,13 @@ class FlightRecorderTest {
     void recordsAPairStuckWithTheStackOfTheSideThatDidNotExit() throws Exception {
         events = new Events("dev.tandem.PairStuck");
         manager = ConnectionManager.builder().name("jfr-stuck").gracePeriod(Duration.ofMillis(100)).build();
-        ConnectionPair<String> pair = manager.open(() -> { }, ctx -> ignoreInterruptsUntilReleased(), (m, ctx) -> { });
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        ConnectionPair<String> pair = manager.open(() -> { }, ctx -> {
+            reading.countDown();
+            ignoreInterruptsUntilReleased();
+        }, (m, ctx) -> { });
+        // a reader whose pair closes before a pooled thread picks it up never runs, and nothing hangs
+        assertTrue(reading.await(30, java.util.concurrent.TimeUnit.SECONDS), "the reader runs");
         pair.close();
         RecordedEvent e = events.next(of("dev.tandem.PairStuck", "jfr-stuck"));
         assertEquals(pair.id(), e.getLong("pairId"));
