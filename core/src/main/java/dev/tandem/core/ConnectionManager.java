@@ -117,8 +117,6 @@ public final class ConnectionManager {
         timer.setName("tandem-timer-" + name);
     }
 
-
-    /** The closed event, without the byte counts Tandem could not know. */
     /** The pipeline the manager owns reads the manager's time. */
     private static Clock statsClock(TimeSource time) {
         if (time == TimeSource.system()) {
