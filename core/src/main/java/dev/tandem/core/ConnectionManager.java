@@ -353,7 +353,8 @@ public final class ConnectionManager {
     // ================================================================== timer
 
     private void runTimer() {
-        while (!(state.get() == Lifecycle.TERMINATED && registry.isEmpty())) {
+        while (!(state.get() == Lifecycle.TERMINATED && registry.isEmpty() && !cleanup.hasDeferred())) {
+            cleanup.retryDeferred(); // teardown work no thread could be started for yet
             tick(clock.nanoTime());
             LockSupport.parkNanos(this, tickNanos);
         }

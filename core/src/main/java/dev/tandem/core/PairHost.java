@@ -24,7 +24,10 @@ interface PairHost {
      */
     void runSide(String name, Runnable side);
 
-    /** Runs teardown work off the thread that triggered it (never on a caller's or the timer's thread). */
+    /**
+     * Runs teardown work off the thread that triggered it (never on a caller's or the timer's
+     * thread). Never throws: work no thread can start for yet is retried by the timer.
+     */
     void runOffThread(Runnable task);
 
     void messageDropped();

@@ -196,11 +196,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         if (inline) {
             t.closeResource(resource, false);
         } else {
-            try {
-                host.runOffThread(() -> t.closeResource(resource, true)); // never on the caller or the timer
-            } catch (Throwable rejected) { // no thread to be had: close here, it is all we can do
-                t.closeResource(resource, false);
-            }
+            // never on the caller or the timer; with no thread to be had, the timer retries the start
+            host.runOffThread(() -> t.closeResource(resource, true));
         }
         t.release(); // the closer's token: every wake-up above happened before any hook can start
     }

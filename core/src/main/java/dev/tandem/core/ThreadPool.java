@@ -1,5 +1,7 @@
 package dev.tandem.core;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -27,7 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       name ({@code <prefix>-N}).</li>
  *   <li><b>Never rejects.</b> After {@link #shutdown()} (idle threads end at once, busy ones finish
  *       their task) a task gets a thread of its own. A factory that fails or returns no thread makes
- *       {@code execute} throw: the caller closes its pair.</li>
+ *       {@code execute} throw: the caller closes its pair. The cleanup pool falls back to a
+ *       plain daemon thread instead, and when even that cannot start, keeps the task for the timer
+ *       to retry: teardown is late then, never lost, and never run on the caller's thread.</li>
  * </ul>
  */
 final class ThreadPool {
@@ -36,6 +40,7 @@ final class ThreadPool {
     private final String prefix;
     private final AtomicLong seq = new AtomicLong();
     private final boolean fallBack;
+    private final Queue<Runnable> deferred = new ConcurrentLinkedQueue<>();
 
     ThreadPool(ThreadFactory threads, boolean virtual, String prefix, long keepAliveSeconds) {
         this(threads, virtual, prefix, keepAliveSeconds, false);
@@ -71,7 +76,7 @@ final class ThreadPool {
         Thread t;
         try {
             t = threads.newThread(r);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: "unable to create native thread"
             if (!fallBack) {
                 throw e;
             }
@@ -88,13 +93,49 @@ final class ThreadPool {
         t.start();
     }
 
-    /** Runs {@code task} on a thread of its own now. */
+    /**
+     * Runs {@code task} on a thread of its own now. On a fall-back pool this never throws: when not
+     * even a plain thread starts (the process is out of native threads), the task waits for
+     * {@link #retryDeferred()}, which the manager's timer calls each tick.
+     */
     void execute(Runnable task) {
-        if (pool == null) {
-            start(newThread(task));
-        } else {
-            pool.execute(task);
+        try {
+            if (pool == null) {
+                start(newThread(task));
+            } else {
+                pool.execute(task);
+            }
+        } catch (RuntimeException | Error noThread) {
+            if (!fallBack) {
+                throw noThread;
+            }
+            deferred.add(task);
         }
+    }
+
+    /** Tasks a fall-back pool could not start yet: each gets one more try, in order, until one fails. */
+    void retryDeferred() {
+        for (int n = deferred.size(); n > 0; n--) {
+            Runnable task = deferred.poll();
+            if (task == null) {
+                return;
+            }
+            try {
+                if (pool == null) {
+                    start(newThread(task));
+                } else {
+                    pool.execute(task);
+                }
+            } catch (RuntimeException | Error stillNoThread) {
+                deferred.add(task); // behind the others; try again next tick
+                return;
+            }
+        }
+    }
+
+    /** True while a task waits for {@link #retryDeferred()}. */
+    boolean hasDeferred() {
+        return !deferred.isEmpty();
     }
 
     /** As {@link #execute(Runnable)}, on a thread named {@code name} while it runs the task. */

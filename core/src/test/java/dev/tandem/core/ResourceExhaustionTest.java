@@ -157,6 +157,52 @@ class ResourceExhaustionTest {
         keepsServing();
     }
 
+    /**
+     * No thread at all for teardown work: the cleanup pool's fall-back cannot start a thread either
+     * (here a factory that hands out threads already started, so {@code start} fails as it does when
+     * the process is out of native threads). The close still returns at once, the caller does not
+     * close the resource itself, and the timer's retry closes it, once, when threads come back.
+     */
+    @Test
+    void teardownWorkNoThreadCanStartForWaitsForTheTimerAndIsNeverLost() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        ThreadFactory threadsComeBackAfterFourRefusals = r -> {
+            int n = made.incrementAndGet();
+            if (n >= 2 && n <= 4) { // the reader gets thread 1; the next three cannot start
+                Thread used = new Thread(() -> { });
+                used.start();
+                return used;
+            }
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        };
+        manager = ConnectionManager.builder().threadFactory(threadsComeBackAfterFourRefusals)
+                .timerTick(java.time.Duration.ofMillis(20)).build();
+        CompletableFuture<Thread> closedOn = new CompletableFuture<>();
+        AtomicInteger closes = new AtomicInteger();
+        AutoCloseable resource = () -> {
+            closes.incrementAndGet();
+            closedOn.complete(Thread.currentThread());
+        };
+        java.util.concurrent.CountDownLatch readerRunning = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        ConnectionPair<String> pair = manager.<String>pair(resource).reader(ctx -> {
+            readerRunning.countDown();
+            never.await();
+        }).writer((m, ctx) -> { }).start();
+        assertTrue(readerRunning.await(10, java.util.concurrent.TimeUnit.SECONDS), "reader running");
+
+        pair.close(); // the resource close goes off-thread: no thread can start for it
+        Thread closer = TestSupport.await(closedOn);
+        assertTrue(closer != Thread.currentThread(), "the caller closed the resource itself");
+        assertTrue(made.get() >= 5, "closed before threads came back: " + made.get() + " threads asked for");
+        assertEquals(CloseReason.EXPLICIT, TestSupport.await(pair.closeFuture()).reason());
+        TestSupport.awaitTrue(() -> pair.state() == PairState.CLOSED, "CLOSED");
+        assertEquals(1, closes.get());
+        keepsServing();
+    }
+
     /** The manager still serves a real loopback connection: an echo round trip. */
     private void keepsServing() throws Exception {
         try (TestSupport.Loopback server = new TestSupport.Loopback(
