@@ -1,7 +1,11 @@
 package dev.tandem.core;
 
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -114,6 +118,32 @@ final class ModelHost implements PairHost {
                 .actorsPerThread(3)
                 .actorsBefore(0)
                 .actorsAfter(0)
+                .check(model);
+    }
+
+    /**
+     * Model-checks one hand-written scenario of {@code model}: each array is one thread's operations
+     * (public no-argument methods, by name), all in the parallel part. For an interleaving the random
+     * scenarios of {@link #modelCheck} reach too rarely; every interleaving of this one is explored
+     * (up to {@code invocations}).
+     */
+    static void modelCheckScenario(Class<?> model, int invocations, String[]... threads) {
+        List<List<Actor>> parallel = new ArrayList<>();
+        for (String[] ops : threads) {
+            List<Actor> thread = new ArrayList<>();
+            for (String op : ops) {
+                try {
+                    thread.add(new Actor(model.getMethod(op), List.of(), false, false, false, false, false));
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalArgumentException("no operation " + op + " in " + model.getName(), e);
+                }
+            }
+            parallel.add(thread);
+        }
+        new ModelCheckingOptions()
+                .iterations(0)
+                .invocationsPerIteration(invocations)
+                .addCustomScenario(new ExecutionScenario(List.of(), parallel, List.of(), null))
                 .check(model);
     }
 
