@@ -180,7 +180,13 @@ class FlightRecorderTest {
         events = new Events("dev.tandem.ManagerShutdown");
         manager = ConnectionManager.builder().name("jfr-shutdown").gracePeriod(Duration.ofMillis(50)).build();
         manager.open(() -> { }, ctx -> release.await(), (m, ctx) -> { });
-        ConnectionPair<String> straggler = manager.open(() -> { }, ctx -> ignoreInterruptsUntilReleased(), (m, ctx) -> { });
+        java.util.concurrent.CountDownLatch stragglerReading = new java.util.concurrent.CountDownLatch(1);
+        ConnectionPair<String> straggler = manager.open(() -> { }, ctx -> {
+            stragglerReading.countDown();
+            ignoreInterruptsUntilReleased();
+        }, (m, ctx) -> { });
+        // on pooled threads a reader whose pair closes before it runs never runs: nothing would hang
+        assertTrue(stragglerReading.await(10, java.util.concurrent.TimeUnit.SECONDS), "straggler's reader running");
         ShutdownReport report = manager.shutdown(Duration.ofMillis(300));
         RecordedEvent e = events.next(of("dev.tandem.ManagerShutdown", "jfr-shutdown"));
         assertEquals(2, e.getInt("closedByShutdown"));
