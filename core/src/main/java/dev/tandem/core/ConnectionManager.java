@@ -139,7 +139,8 @@ public final class ConnectionManager {
                 Objects.requireNonNull(h, "cleanupHook");
             }
             started = true;
-            return mgr.pairs.start(resource, reader, writer, hooks.toArray(new CleanupHook[0]));
+            return mgr.pairs.start(resource, reader, writer,
+                    hooks.isEmpty() ? PairImpl.NO_HOOKS : hooks.toArray(new CleanupHook[0]));
         }
     }
 

@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProgress, Teardown.Owner,
         WriteSide.Owner<M> {
     private static final CleanupHook[] SEALED = new CleanupHook[0];
+    /** The hooks of a pair opened without its own: shared (the array is copied on add, never written). */
+    static final CleanupHook[] NO_HOOKS = new CleanupHook[0];
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PairImpl, Life> LIFE =
             AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, Life.class, "life");
@@ -59,12 +61,16 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     private static final AtomicLongFieldUpdater<PairImpl> BYTES_IN = AtomicLongFieldUpdater.newUpdater(PairImpl.class, "bytesIn");
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<PairImpl> MESSAGES_IN = AtomicLongFieldUpdater.newUpdater(PairImpl.class, "messagesIn");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<PairImpl, WriteSide> OUT =
+            AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, WriteSide.class, "out");
 
     final long id;
     private final PairHost host;
     private final AutoCloseable resource;
     private final ReadLoop<M> reader;
-    private final WriteSide<M> out;
+    private final MessageWriter<M> writer;
+    private volatile WriteSide<M> out; // made by the first send (or write mark): see outbound()
     private final long openedNanos;
     private final long openedMillis;
 
@@ -89,7 +95,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         this.host = host;
         this.resource = resource;
         this.reader = reader;
-        this.out = new WriteSide<>(this, writer);
+        this.writer = writer;
         this.hooks = pairHooks;
         this.openedNanos = host.clock().nanoTime();
         this.openedMillis = host.clock().currentTimeMillis();
@@ -153,12 +159,12 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     @Override
     public SendResult send(M message) {
         Objects.requireNonNull(message, "message");
-        return life.isOpen() ? out.send(message) : SendResult.CLOSED;
+        return life.isOpen() ? outbound().send(message) : SendResult.CLOSED;
     }
 
     @Override
     public int queuedMessages() {
-        return out.queued();
+        return seen().queued();
     }
 
     @Override
@@ -192,7 +198,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         if (r != null && readerAlive) {
             r.wake(); // ends a wait on a queue or lock; a socket read ends when the resource closes
         }
-        out.close();
+        closeWriterSide();
         if (inline) {
             t.closeResource(resource, false);
         } else {
@@ -200,6 +206,37 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
             host.runOffThread(() -> t.closeResource(resource, true));
         }
         t.release(); // the closer's token: every wake-up above happened before any hook can start
+    }
+
+    /**
+     * The writer side of a pair, made by its first send: an idle pair that never sent pays nothing
+     * for it. A pair that closes before its first send gets the shared ended side instead, by the
+     * same CAS, so a send racing the close finds either a real side (which the closer then closes)
+     * or the ended one (which refuses it: CLOSED).
+     */
+    @SuppressWarnings("unchecked")
+    private WriteSide<M> outbound() {
+        WriteSide<M> w = out;
+        if (w == null) {
+            WriteSide<M> fresh = new WriteSide<>(this, writer);
+            w = OUT.compareAndSet(this, null, fresh) ? fresh : out;
+        }
+        return w;
+    }
+
+    /** The writer side for reading only: the shared unused one before the first send. */
+    private WriteSide<?> seen() {
+        WriteSide<M> w = out;
+        return w != null ? w : WriteSide.UNUSED;
+    }
+
+    /** The closer, once: ends a never-used writer side at once, or closes the real one. */
+    private void closeWriterSide() {
+        if (out == null && OUT.compareAndSet(this, null, WriteSide.ENDED_UNUSED)) {
+            writerEnded();
+            return;
+        }
+        out.close();
     }
 
     @Override
@@ -216,7 +253,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
             case OPEN -> {
                 if (idleNanos > 0 && now - lastReadNanos > idleNanos) {
                     closeWith(CloseReason.IDLE_TIMEOUT, null);
-                } else if (writeNanos > 0 && out.writing() && now - out.writeProgressNanos() > writeNanos) {
+                } else if (writeNanos > 0 && seen().writing() && now - seen().writeProgressNanos() > writeNanos) {
                     closeWith(CloseReason.WRITE_TIMEOUT, null);
                 }
             }
@@ -264,7 +301,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     public boolean onSideThread() {
         Thread me = Thread.currentThread();
         SideRun r = readerRun;
-        return (r != null && r.thread == me && r.running()) || out.onDrainThread(me);
+        return (r != null && r.thread == me && r.running()) || seen().onDrainThread(me);
     }
 
     @Override
@@ -273,7 +310,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         if (readerAlive) {
             sb.append(readerRun == null ? "the reader never started" : "the reader did not exit");
         }
-        if (out.draining()) {
+        if (seen().draining()) {
             sb.append(sb.length() == 0 ? "" : "; ").append("the writer's drain did not exit");
         }
         return sb.toString();
@@ -288,6 +325,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     @Override
     public CloseInfo closeInfo(boolean stuck) {
         Life l = life;
+        WriteSide<?> out = seen();
         long lifetime = l.closeStartNanos() == 0 ? 0 : l.closeStartNanos() - openedNanos;
         List<Throwable> later = l.teardown() == null ? List.of() : l.teardown().laterFailures();
         return new CloseInfo(id, l.reason(), l.cause(), later, openedMillis, Duration.ofNanos(Math.max(0, lifetime)),
@@ -384,7 +422,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         if (!bytesOutCounted) {
             bytesOutCounted = true;
         }
-        out.markWritten(bytes, host.clock().nanoTime());
+        outbound().markWritten(bytes, host.clock().nanoTime());
     }
 
     @Override
@@ -409,7 +447,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     }
 
     WriteSide.Drain writerState() {
-        return out.state();
+        return seen().state();
     }
 
     @Override
@@ -437,6 +475,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     public PairSnapshot snapshot() {
         long now = host.clock().nanoTime();
         Life l = life;
+        WriteSide<?> out = seen();
         long stalled = out.writing() ? Math.max(0, now - out.writeProgressNanos()) / 1_000_000 : 0;
         String what = l.teardown() == null ? null : l.teardown().description();
         return new PairSnapshot(id, l.state(), l.reason(), what != null ? what : SocketAdapters.describe(resource),

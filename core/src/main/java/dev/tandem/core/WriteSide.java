@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *       {@code writing}. Either the drain sees the close and writes nothing more, or the closer
  *       sees the write and interrupts it ({@link SideRun#wake}: never after the drain left its
  *       pooled thread); closing the resource frees a blocked socket write.</li>
+ *   <li><b>Made on demand.</b> A pair makes its side at its first send; until then it reads the
+ *       shared {@link #UNUSED}, and a pair that closes first gets the shared {@link #ENDED_UNUSED}
+ *       by the same CAS on its field (see {@code PairImpl.outbound}). Idle pairs that never sent
+ *       (B4) hold no writer side at all.</li>
  *   <li><b>Threads.</b> Any thread calls {@link #send}; one drain at a time runs
  *       {@link #drain}; the closer calls {@link #close}; the timer and the dump read the progress
  *       fields racily (a stale read delays a write timeout by a tick). Drains follow one another
@@ -80,15 +84,31 @@ final class WriteSide<M> {
     private volatile long bytesOut;
     private volatile long dropped;
 
+    /** The writer side of a pair that has not sent yet, for reading: nothing queued, no drain. */
+    static final WriteSide<Object> UNUSED = new WriteSide<>(Drain.IDLE);
+    /** The writer side of a pair that closed before its first send: refuses every send. */
+    @SuppressWarnings("rawtypes")
+    static final WriteSide ENDED_UNUSED = new WriteSide<>(Drain.ENDED);
+
     WriteSide(Owner<M> pair, MessageWriter<M> writer) {
         this.pair = pair;
         this.writer = writer;
+    }
+
+    /** A shared side of no pair, fixed in {@code state}. */
+    private WriteSide(Drain state) {
+        this.pair = null;
+        this.writer = null;
+        this.state = state;
     }
 
     // ================================================================== send
 
     /** Queues {@code message} (the pair was seen OPEN) and schedules a drain if none runs. */
     SendResult send(M message) {
+        if (pair == null) { // ENDED_UNUSED: the pair closed before its first send
+            return SendResult.CLOSED;
+        }
         Queue<M> q = queue;
         if (q == null) {
             q = createQueue();

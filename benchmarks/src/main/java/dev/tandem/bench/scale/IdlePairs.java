@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
  * threads (reader: {@code read()} until end of stream; writer: Tandem's writer loop, idle on its
  * empty outbound queue), heap after GC and a class histogram, then {@code shutdown}. Both kinds
  * are held the same way by the harness (an array of their pipes). Tandem's own overhead per pair
- * is {@code (heap with N Tandem pairs - heap with N bare pairs) / N}.
+ * is {@code (heap with N Tandem pairs - heap with N one-thread bare pairs) / N}.
  *
  * <p>{@code java -Xmx6g -XX:+UseSerialGC -XX:MarkSweepDeadRatio=0 -cp benchmarks.jar dev.tandem.bench.scale.IdlePairs
  * --pairs 1000000 --threads virtual --facts out.properties}
@@ -125,6 +125,11 @@ public final class IdlePairs {
             awaitCount(t.blocked, 2L * warmPairs, "warm-up bare threads blocked");
             closeBare(warmBare);
             awaitCount(t.ended, 2L * warmPairs, "warm-up bare threads ended");
+            t = new Tally(); // the one-thread baseline has its own lambda to compile
+            MemoryPipe[] warmOne = openBareOneThread(warmPairs, bareThreads, t);
+            awaitCount(t.blocked, warmPairs, "warm-up one-thread bare readers blocked");
+            closeBare(warmOne);
+            awaitCount(t.ended, warmPairs, "warm-up one-thread bare readers ended");
             ConnectionManager warm = manager("b4-warmup-" + round, c.virtual);
             t = new Tally();
             openTandem(warm, warmPairs, t);
@@ -165,6 +170,28 @@ public final class IdlePairs {
         f.put("bare.closedOnce", allClosedOnce(bare));
         bare = null; // the bare pairs are garbage from here on
         f.put("heap.afterBare", HeapProbe.usedAfterGc());
+
+        // ---------------------------------------------------------------- bare, one thread
+        // The baseline for Tandem's own overhead since a Tandem pair holds one thread while idle
+        // (issue 10): the same pipe and a reader parked in it, no writer thread.
+        Tally oneTally = new Tally();
+        gc0 = HeapProbe.gcMillis();
+        t0 = System.nanoTime();
+        MemoryPipe[] one = openBareOneThread(c.pairs, bareThreads, oneTally);
+        awaitCount(oneTally.blocked, c.pairs, "one-thread bare readers blocked");
+        f.put("bare1.blockedNanos", System.nanoTime() - t0).put("bare1.openGcMillis", HeapProbe.gcMillis() - gc0);
+        f.put("heap.bare1", HeapProbe.usedAfterGc());
+        if (c.histogram) {
+            ClassHistogram oneHist = HeapProbe.liveHistogram();
+            f.put("bare1.stackChunks", oneHist.row(STACK_CHUNK).instances)
+                    .put("bare1.stackChunkBytes", oneHist.row(STACK_CHUNK).bytes);
+        }
+        t0 = System.nanoTime();
+        closeBare(one);
+        awaitCount(oneTally.ended, c.pairs, "one-thread bare readers ended");
+        f.put("bare1.closeNanos", System.nanoTime() - t0).put("bare1.closedOnce", allClosedOnce(one));
+        one = null;
+        f.put("heap.afterBare1", HeapProbe.usedAfterGc());
 
         // ---------------------------------------------------------------- Tandem
         Tally tandemTally = new Tally();
@@ -278,6 +305,17 @@ public final class IdlePairs {
             pipes[i] = p;
             threads.newThread(() -> readQuietly(p)).start();
             threads.newThread(p::awaitClose).start();
+        }
+        return pipes;
+    }
+
+    /** The one-thread bare pair: a pipe and its reader, parked in {@link MemoryPipe#read()}. */
+    static MemoryPipe[] openBareOneThread(int n, ThreadFactory threads, Tally tally) {
+        MemoryPipe[] pipes = new MemoryPipe[n];
+        for (int i = 0; i < n; i++) {
+            MemoryPipe p = new MemoryPipe(tally);
+            pipes[i] = p;
+            threads.newThread(() -> readQuietly(p)).start();
         }
         return pipes;
     }
