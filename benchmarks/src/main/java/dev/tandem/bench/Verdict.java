@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A target's verdict from per-round ratios, as the harnesses that run rounds (B2, B6) judge a
+ * A target's verdict from per-round ratios, as the harnesses that run rounds (B2, B3, B6) judge a
  * "ratio at least X" target: <b>met</b> when the lower quartile of the rounds' ratios reaches the
  * target (with 5 rounds: the second lowest), <b>missed</b> when the upper quartile falls short
  * (the second highest), <b>inconclusive</b> when the target lies between the two (the rounds
@@ -27,6 +27,30 @@ public enum Verdict {
             return MET;
         }
         return high < target ? MISSED : INCONCLUSIVE;
+    }
+
+    /**
+     * Judges "ratio at most {@code target}" (a latency against a baseline's): <b>met</b> when the
+     * upper quartile of the rounds' ratios stays within the target, <b>missed</b> when the lower
+     * quartile exceeds it, <b>inconclusive</b> between.
+     */
+    public static Verdict atMost(double[] perRound, double target) {
+        if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
+            return INCONCLUSIVE;
+        }
+        double[] xs = perRound.clone();
+        Arrays.sort(xs);
+        double low = xs[xs.length / 4];
+        double high = xs[xs.length - 1 - xs.length / 4];
+        if (high <= target) {
+            return MET;
+        }
+        return low > target ? MISSED : INCONCLUSIVE;
+    }
+
+    /** The worse of two verdicts: missed over inconclusive over met. */
+    public Verdict and(Verdict other) {
+        return ordinal() == MET.ordinal() ? other : other == MISSED ? MISSED : this;
     }
 
     /** Judges a fact that is counted, not timed: met or missed. */

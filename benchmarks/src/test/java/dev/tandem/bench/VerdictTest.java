@@ -20,4 +20,19 @@ class VerdictTest {
         assertEquals("met", Verdict.of(true).toString());
         assertEquals("missed", Verdict.of(false).toString());
     }
+
+    @Test
+    void atMostMirrorsAtLeastAndTheWorseVerdictWins() {
+        assertEquals(Verdict.MET, Verdict.atMost(new double[] {0.90, 0.95, 1.00, 1.04, 1.30}, 1.05),
+                "one slow round of five does not spoil a latency verdict");
+        assertEquals(Verdict.MISSED, Verdict.atMost(new double[] {0.90, 1.10, 1.12, 1.15, 1.20}, 1.05));
+        assertEquals(Verdict.INCONCLUSIVE, Verdict.atMost(new double[] {0.90, 1.00, 1.05, 1.10, 1.20}, 1.05));
+        assertEquals(Verdict.INCONCLUSIVE, Verdict.atMost(new double[] {Double.NaN}, 1.05));
+        assertEquals(Verdict.MET, Verdict.MET.and(Verdict.MET));
+        assertEquals(Verdict.INCONCLUSIVE, Verdict.MET.and(Verdict.INCONCLUSIVE));
+        assertEquals(Verdict.INCONCLUSIVE, Verdict.INCONCLUSIVE.and(Verdict.MET));
+        assertEquals(Verdict.MISSED, Verdict.INCONCLUSIVE.and(Verdict.MISSED));
+        assertEquals(Verdict.MISSED, Verdict.MISSED.and(Verdict.INCONCLUSIVE));
+        assertEquals(Verdict.MISSED, Verdict.MET.and(Verdict.MISSED));
+    }
 }

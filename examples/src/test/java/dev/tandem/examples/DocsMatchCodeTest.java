@@ -65,6 +65,24 @@ class DocsMatchCodeTest {
         return out;
     }
 
+    /** A relative link in Markdown: {@code [text](path)} or {@code [text](path#anchor)}. */
+    private static final Pattern LINK = Pattern.compile("\\]\\(((?!https?:|mailto:|#)[^)#\\s]+)(#[^)\\s]*)?\\)");
+
+    @Test
+    void everyRelativeLinkInTheDocsPointsAtAFileThatExists() throws IOException {
+        List<String> broken = new ArrayList<>();
+        for (Path md : markdownFiles()) {
+            Matcher m = LINK.matcher(Files.readString(md, StandardCharsets.UTF_8));
+            while (m.find()) {
+                Path target = md.getParent().resolve(m.group(1)).normalize();
+                if (!Files.exists(target)) {
+                    broken.add(root().relativize(md) + " -> " + m.group(1));
+                }
+            }
+        }
+        assertTrue(broken.isEmpty(), "links to files that do not exist (renamed or deleted?):\n" + String.join("\n", broken));
+    }
+
     @Test
     void everyMarkedSnippetIsItsFileVerbatim() throws IOException {
         Map<String, java.util.Set<String>> shown = new TreeMap<>();

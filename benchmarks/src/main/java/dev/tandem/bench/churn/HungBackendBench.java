@@ -1,5 +1,6 @@
 package dev.tandem.bench.churn;
 
+import dev.tandem.bench.Verdict;
 import dev.tandem.bench.Results;
 import dev.tandem.core.ConnectionManager;
 import dev.tandem.examples.demo.StatsEndpoint;
@@ -185,10 +186,16 @@ public final class HungBackendBench {
             double p99 = Rounds.pairedRatio(runs, healthy, r -> RunResult.micros(r.closeToClosed, 99));
             long left = Rounds.sum(runs, r -> r.leftOpenSockets + r.leftBelievedLive + Math.max(0, r.leftThreads));
             long unclosed = Rounds.sum(runs, r -> r.served - r.closed);
-            boolean met = p50 <= 1.05 && p99 <= 1.05 && left == 0 && unclosed == 0;
+            double[] p50s = Rounds.ratios(runs, healthy, r -> RunResult.micros(r.closeToClosed, 50));
+            double[] p99s = Rounds.ratios(runs, healthy, r -> RunResult.micros(r.closeToClosed, 99));
+            // latency from the rounds' spread (as B2 and B6 judge); what is left open is counted
+            Verdict verdict = Verdict.atMost(p50s, 1.05).and(Verdict.atMost(p99s, 1.05))
+                    .and(Verdict.of(left == 0 && unclosed == 0));
             sb.append("- Target (").append(v).append(" / healthy close latency <= 1.05, nothing left open): **")
-                    .append(met ? "met" : "missed").append("**: p50 ").append(Fmt.ratio(p50)).append(", p99 ")
-                    .append(Fmt.ratio(p99)).append("; left open over all runs ").append(left).append(", not closed ")
+                    .append(verdict).append("**: p50 ").append(Fmt.ratio(p50)).append(" (rounds ")
+                    .append(Fmt.ratio(min(p50s))).append("–").append(Fmt.ratio(max(p50s))).append("), p99 ")
+                    .append(Fmt.ratio(p99)).append(" (rounds ").append(Fmt.ratio(min(p99s))).append("–")
+                    .append(Fmt.ratio(max(p99s))).append("); left open over all runs ").append(left).append(", not closed ")
                     .append(unclosed).append(". All runs pooled (").append(Fmt.whole(Rounds.sum(runs, r -> r.closed)))
                     .append(" closes each): p50 ").append(Fmt.ratio(pooled(runs, 50) / pooled(healthy, 50)))
                     .append(", p99 ").append(Fmt.ratio(pooled(runs, 99) / pooled(healthy, 99))).append(".\n");
@@ -227,5 +234,13 @@ public final class HungBackendBench {
         }
         recorded = Rounds.sum(runs, r -> r.sink.recorded());
         return (sb.length() == 0 ? "none" : sb) + " of " + Fmt.whole(recorded);
+    }
+
+    private static double min(double[] xs) {
+        return java.util.Arrays.stream(xs).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] xs) {
+        return java.util.Arrays.stream(xs).max().orElse(Double.NaN);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tandem.bench.hotpath;
 
 import dev.tandem.bench.Results;
+import dev.tandem.stats.testing.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -513,17 +514,17 @@ public final class B1Report {
         @SuppressWarnings("unchecked")
         static List<Row> parse(String json) {
             List<Row> out = new ArrayList<>();
-            for (Object o : (List<Object>) Json.parse(json)) {
+            for (Object o : (List<Object>) StrictJson.parse(json)) {
                 Map<String, Object> m = (Map<String, Object>) o;
                 Row r = new Row();
                 String full = (String) m.get("benchmark");
                 int cut = full.lastIndexOf('.', full.lastIndexOf('.') - 1);
                 r.benchmark = full.substring(cut + 1);
-                r.threads = (int) Json.number(m.get("threads"));
-                r.forks = (int) Json.number(m.get("forks"));
-                r.warmupIterations = (int) Json.number(m.get("warmupIterations"));
+                r.threads = (int) number(m.get("threads"));
+                r.forks = (int) number(m.get("forks"));
+                r.warmupIterations = (int) number(m.get("warmupIterations"));
                 r.warmupTime = String.valueOf(m.get("warmupTime"));
-                r.measurementIterations = (int) Json.number(m.get("measurementIterations"));
+                r.measurementIterations = (int) number(m.get("measurementIterations"));
                 r.measurementTime = String.valueOf(m.get("measurementTime"));
                 r.vm = m.get("vmName") + " " + m.get("vmVersion");
                 r.jmh = String.valueOf(m.get("jmhVersion"));
@@ -545,8 +546,8 @@ public final class B1Report {
                     throw new IllegalArgumentException(full + ": score in " + primary.get("scoreUnit")
                             + " (expected: ns/op, mode avgt)");
                 }
-                r.score = Json.number(primary.get("score"));
-                r.error = Json.number(primary.get("scoreError"));
+                r.score = number(primary.get("score"));
+                r.error = number(primary.get("scoreError"));
                 Map<String, Object> secondary = (Map<String, Object>) m.get("secondaryMetrics");
                 if (secondary != null) {
                     r.allocNorm = secondaryScore(secondary, "gc.alloc.rate.norm");
@@ -564,7 +565,18 @@ public final class B1Report {
         @SuppressWarnings("unchecked")
         private static double secondaryScore(Map<String, Object> secondary, String name) {
             Object metric = secondary.get(name);
-            return metric == null ? Double.NaN : Json.number(((Map<String, Object>) metric).get("score"));
+            return metric == null ? Double.NaN : number(((Map<String, Object>) metric).get("score"));
         }
+    }
+
+    /** A number of JMH's result file: a JSON number, or a string such as "NaN" (JMH writes those quoted). */
+    static double number(Object v) {
+        if (v instanceof Number) {
+            return ((Number) v).doubleValue();
+        }
+        if (v instanceof String) {
+            return Double.parseDouble((String) v);
+        }
+        return Double.NaN;
     }
 }

@@ -1,6 +1,6 @@
 package dev.tandem.examples.sink;
 
-import dev.tandem.stats.json.StrictJson;
+import dev.tandem.stats.testing.StrictJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -10,7 +10,7 @@ import dev.tandem.stats.Event;
 import dev.tandem.stats.FuzzInputs;
 import dev.tandem.stats.Measurement;
 import dev.tandem.stats.Tags;
-import dev.tandem.stats.json.StrictJson;
+import dev.tandem.stats.testing.StrictJson;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.tandem.stats.json;
 
+import dev.tandem.stats.testing.StrictJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.tandem.stats.json;
+package dev.tandem.stats.testing;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -10,7 +10,9 @@ import java.util.Map;
  * A small, strict JSON (RFC 8259) reader for tests: objects become {@link LinkedHashMap}s, arrays
  * {@link List}s, numbers {@link BigDecimal}s (exact), strings, booleans and {@code null}. It
  * rejects what lenient parsers accept: trailing commas, leading zeros, raw control characters in
- * strings, duplicate keys, bad escapes, trailing garbage. In the test-jar, for every module's tests.
+ * strings, duplicate keys, bad escapes, trailing garbage. For a sink's tests: parse what the sink
+ * wrote (a JSON Lines body, a Kafka record's value) and compare it with what it was given, so that an
+ * encoding bug fails the test rather than a lenient parser papering over it.
  */
 public final class StrictJson {
     private final String s;
