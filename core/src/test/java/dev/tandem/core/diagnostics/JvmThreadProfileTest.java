@@ -92,6 +92,32 @@ class JvmThreadProfileTest {
         }
     }
 
+    /**
+     * The JDK's plain-text dump (the fast path) writes names raw: a name with a line break breaks
+     * its shape. The profile is then taken in JSON, and is exact, the odd name included.
+     */
+    @Test
+    void aThreadNameWithALineBreakStillGivesAnExactProfile() throws Throwable {
+        assumeTrue(ThreadProfile.seesVirtualThreads(), "the JDK's thread dump needs JDK 21+");
+        CountDownLatch release = new CountDownLatch(1);
+        String odd = "odd\nname\" #7 \"x";
+        Thread t = new Thread(() -> parkedElsewhere(release), odd);
+        t.start();
+        try {
+            Await.until(Duration.ofSeconds(10), () -> t.getState() == Thread.State.WAITING, () -> t.getState().name());
+            List<StackGroup> groups = ThreadProfile.groups();
+            StackGroup mine = groups.stream()
+                    .filter(g -> g.stack().stream().anyMatch(f -> f.contains("JvmThreadProfileTest.parkedElsewhere(")))
+                    .findFirst().orElseThrow();
+            assertEquals(1, mine.count(), mine::toString);
+            assertEquals(List.of(odd), mine.names());
+            assertTrue(groups.stream().noneMatch(g -> g.names().contains("x")), "no thread made up from the name");
+        } finally {
+            release.countDown();
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
     @Test
     void onJdk17TheProfileSaysVirtualThreadsDoNotExistAndListsPlatformThreads() throws InterruptedException {
         assumeFalse(ThreadProfile.seesVirtualThreads(), "this JDK dumps its virtual threads: see the test above");
