@@ -16,17 +16,24 @@ public enum Verdict {
 
     /** Judges "ratio at least {@code target}" from one ratio per round. */
     public static Verdict atLeast(double[] perRound, double target) {
-        if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
+        double[] q = quartiles(perRound);
+        if (q == null) {
             return INCONCLUSIVE;
+        }
+        if (q[0] >= target) {
+            return MET;
+        }
+        return q[1] < target ? MISSED : INCONCLUSIVE;
+    }
+
+    /** The lower and upper quartiles of the rounds (see the class notes); null if nothing was measured. */
+    private static double[] quartiles(double[] perRound) {
+        if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
+            return null;
         }
         double[] xs = perRound.clone();
         Arrays.sort(xs);
-        double low = xs[xs.length / 4];
-        double high = xs[xs.length - 1 - xs.length / 4];
-        if (low >= target) {
-            return MET;
-        }
-        return high < target ? MISSED : INCONCLUSIVE;
+        return new double[] {xs[xs.length / 4], xs[xs.length - 1 - xs.length / 4]};
     }
 
     /**
@@ -35,17 +42,14 @@ public enum Verdict {
      * quartile exceeds it, <b>inconclusive</b> between.
      */
     public static Verdict atMost(double[] perRound, double target) {
-        if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
+        double[] q = quartiles(perRound);
+        if (q == null) {
             return INCONCLUSIVE;
         }
-        double[] xs = perRound.clone();
-        Arrays.sort(xs);
-        double low = xs[xs.length / 4];
-        double high = xs[xs.length - 1 - xs.length / 4];
-        if (high <= target) {
+        if (q[1] <= target) {
             return MET;
         }
-        return low > target ? MISSED : INCONCLUSIVE;
+        return q[0] > target ? MISSED : INCONCLUSIVE;
     }
 
     /** The worse of two verdicts: missed over inconclusive over met. */
