@@ -263,6 +263,9 @@ final class WriteSide<M> {
     }
 
     void markWritten(long bytes, long nowNanos) {
+        if (pair == null) { // a shared side of no pair: bytes a handler writes after such a close are not counted
+            return;
+        }
         if (bytes > 0) {
             BYTES.addAndGet(this, bytes);
         }

@@ -121,4 +121,27 @@ class ByteCountsTest {
         assertTrue(info.bytesInCounted(), info::toString);
         assertEquals(6, info.bytesIn());
     }
+
+    /**
+     * Pairs that close before their first send share one ended writer side: bytes a handler marks
+     * as written after such a close must not land on the shared side and show up in other pairs.
+     */
+    @Test
+    void writesMarkedAfterACloseBeforeAnySendAreNotCountedForOtherPairs() throws Exception {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        ConnectionPair<String> first = manager.open(String.class, () -> { }, ctx -> {
+            reading.countDown();
+            TestSupport.ignoreInterruptsUntil(closed); // the close wakes the reader: it goes on anyway
+            ctx.markWritten(5); // after the close, before any send
+        }, (m, ctx) -> { });
+        assertTrue(reading.await(10, java.util.concurrent.TimeUnit.SECONDS), "the reader runs");
+        first.close();
+        closed.countDown();
+        TestSupport.await(first.closeFuture());
+        TestSupport.awaitTrue(() -> first.state() == PairState.CLOSED, "first CLOSED");
+        ConnectionPair<String> second = manager.open(String.class, () -> { }, ctx -> { }, (m, ctx) -> { });
+        CloseInfo info = TestSupport.await(second.closeFuture());
+        assertEquals(0, info.bytesOut(), info::toString);
+    }
 }
