@@ -2,20 +2,18 @@ package dev.tandem.core;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
- * One pair: its lifecycle, its read side and the context its handlers see. The writer side is a
- * {@link WriteSide}, the teardown a {@link Teardown} made at close, the resource's kind is
- * {@link SocketAdapters}' business.
+ * One pair: its lifecycle and the context its handlers see. The read side is a {@link ReadSide},
+ * the writer side a {@link WriteSide} (made by the first send), the teardown a {@link Teardown}
+ * made at close, the resource's kind is {@link SocketAdapters}' business.
  *
  * <h2>Implementation notes</h2>
  * <ul>
@@ -35,16 +33,14 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *       (its close does not block), or any resource when the closer is this pair's own reader or
  *       drain (it is leaving anyway): the closer, at once. Any other resource from any other
  *       thread: one task on a cleanup thread; never the timer or a caller's thread.</li>
- *   <li><b>Reader start.</b> The reader publishes its {@link SideRun} and then reads the state; the
- *       closer moves the state and then reads the run: either the reader sees the close and does
- *       not enter the user's loop, or the closer sees the reader and wakes it.</li>
+ *   <li><b>Reader start</b>: see {@link ReadSide}.</li>
  *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue:
  *       the message is reported as unsent. Progress fields are written by one thread each and read
  *       racily by the timer: a read that is a tick stale only delays a timeout by a tick.</li>
  * </ul>
  */
 final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProgress, Teardown.Owner,
-        WriteSide.Owner<M> {
+        ReadSide.Owner<M>, WriteSide.Owner<M> {
     private static final CleanupHook[] SEALED = new CleanupHook[0];
     /** The hooks of a pair opened without its own: shared (the array is copied on add, never written). */
     static final CleanupHook[] NO_HOOKS = new CleanupHook[0];
@@ -58,17 +54,13 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     private static final AtomicReferenceFieldUpdater<PairImpl, CompletableFuture> FUTURE =
             AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, CompletableFuture.class, "closeFuture");
     @SuppressWarnings("rawtypes")
-    private static final AtomicLongFieldUpdater<PairImpl> BYTES_IN = AtomicLongFieldUpdater.newUpdater(PairImpl.class, "bytesIn");
-    @SuppressWarnings("rawtypes")
-    private static final AtomicLongFieldUpdater<PairImpl> MESSAGES_IN = AtomicLongFieldUpdater.newUpdater(PairImpl.class, "messagesIn");
-    @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<PairImpl, WriteSide> OUT =
             AtomicReferenceFieldUpdater.newUpdater(PairImpl.class, WriteSide.class, "out");
 
     final long id;
     private final PairHost host;
     private final AutoCloseable resource;
-    private final ReadLoop<M> reader;
+    private final ReadSide<M> in;
     private final MessageWriter<M> writer;
     private volatile WriteSide<M> out; // made by the first send (or write mark): see outbound()
     private final long openedNanos;
@@ -77,16 +69,9 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     private volatile Life life = Life.OPEN;
     private volatile CleanupHook[] hooks;
     private volatile CompletableFuture<CloseInfo> closeFuture; // made when first asked for, or at the end
-    private volatile SideRun readerRun;
-    private volatile boolean readerAlive = true;
-    private volatile long lastReadNanos;
-    private volatile long bytesIn;
-    // Whether Tandem saw the bytes: set once input()/output() or markRead/markWritten is used; a
-    // handler that reads or writes the socket's own streams leaves them false (issue 14).
-    private volatile boolean bytesInCounted;
+    // Whether Tandem saw the bytes out: set once output() or markWritten is used; a handler that
+    // writes the socket's own stream leaves it false (issue 14). The read side keeps its own.
     private volatile boolean bytesOutCounted;
-    private volatile long messagesIn;
-    private InputStream input;            // reader thread only
     private volatile OutputStream output; // drains follow one another
 
     PairImpl(long id, PairHost host, AutoCloseable resource, ReadLoop<M> reader, MessageWriter<M> writer,
@@ -94,12 +79,11 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         this.id = id;
         this.host = host;
         this.resource = resource;
-        this.reader = reader;
         this.writer = writer;
         this.hooks = pairHooks;
         this.openedNanos = host.clock().nanoTime();
         this.openedMillis = host.clock().currentTimeMillis();
-        this.lastReadNanos = openedNanos;
+        this.in = new ReadSide<>(this, reader, openedNanos);
     }
 
     // ================================================================== reader
@@ -113,10 +97,10 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
      */
     Throwable start() {
         try {
-            host.runSide("tandem-" + id + "-reader", this::runReader);
+            host.runSide("tandem-" + id + "-reader", in);
             return null;
         } catch (Throwable noThread) { // user code (the thread factory), or the JVM out of threads
-            readerAlive = false; // before the close: nobody may wait for a side that never ran
+            in.neverStarted(); // before the close: nobody may wait for a side that never ran
             IllegalStateException failure = new IllegalStateException(
                     "pair " + id + ": no thread could be had for the reader", noThread);
             closeWith(CloseReason.THREAD_START_FAILED, failure);
@@ -125,32 +109,13 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         }
     }
 
-    private void runReader() {
-        SideRun me = new SideRun();
-        readerRun = me;
-        Throwable error = null;
-        if (life.isOpen()) { // after publishing the run: see the class notes
-            try {
-                reader.read(this);
-            } catch (Throwable t) { // user code
-                error = t;
-            }
-        }
-        readerExited(error);
-        me.leave();
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
-            throw (VirtualMachineError) error; // after cleanup: let the thread's handler see it
-        }
-    }
-
     /** The reader's loop returned ({@code error == null}: end of stream) or threw. */
     void readerExited(Throwable error) {
-        readerAlive = false;
-        if (error == null) {
-            closeWith(CloseReason.READER_EOF, null);
-        } else { // a read that timed out on the socket's own SO_TIMEOUT is an idle timeout too
-            closeWith(error instanceof SocketTimeoutException ? CloseReason.IDLE_TIMEOUT : CloseReason.READER_ERROR, error);
-        }
+        in.exited(error);
+    }
+
+    @Override
+    public void readerEnded() {
         life.teardown().release();
     }
 
@@ -194,10 +159,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     private void onClosing(Teardown t) {
         t.begin(concat(HOOKS.getAndSet(this, SEALED), host.hooks()), SocketAdapters.describe(resource));
         boolean inline = onSideThread() || SocketAdapters.closesWithoutBlocking(resource);
-        SideRun r = readerRun;
-        if (r != null && readerAlive) {
-            r.wake(); // ends a wait on a queue or lock; a socket read ends when the resource closes
-        }
+        in.wake(); // ends a wait on a queue or lock; a socket read ends when the resource closes
         closeWriterSide();
         if (inline) {
             t.closeResource(resource, false);
@@ -251,7 +213,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         Life l = life;
         switch (l.state()) {
             case OPEN -> {
-                if (idleNanos > 0 && now - lastReadNanos > idleNanos) {
+                if (idleNanos > 0 && now - in.lastReadNanos() > idleNanos) {
                     closeWith(CloseReason.IDLE_TIMEOUT, null);
                 } else if (writeNanos > 0 && seen().writing() && now - seen().writeProgressNanos() > writeNanos) {
                     closeWith(CloseReason.WRITE_TIMEOUT, null);
@@ -300,15 +262,15 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     @Override
     public boolean onSideThread() {
         Thread me = Thread.currentThread();
-        SideRun r = readerRun;
-        return (r != null && r.thread == me && r.running()) || seen().onDrainThread(me);
+        return in.onThread(me) || seen().onDrainThread(me);
     }
 
     @Override
     public String sidesRunning() {
         StringBuilder sb = new StringBuilder();
-        if (readerAlive) {
-            sb.append(readerRun == null ? "the reader never started" : "the reader did not exit");
+        String reader = in.notExited();
+        if (reader != null) {
+            sb.append(reader);
         }
         if (seen().draining()) {
             sb.append(sb.length() == 0 ? "" : "; ").append("the writer's drain did not exit");
@@ -329,8 +291,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         long lifetime = l.closeStartNanos() == 0 ? 0 : l.closeStartNanos() - openedNanos;
         List<Throwable> later = l.teardown() == null ? List.of() : l.teardown().laterFailures();
         return new CloseInfo(id, l.reason(), l.cause(), later, openedMillis, Duration.ofNanos(Math.max(0, lifetime)),
-                bytesIn, out.bytesOut(), messagesIn, out.messagesOut(), out.unsent(), out.dropped(), stuck,
-                bytesInCounted, bytesOutCounted);
+                in.bytesIn(), out.bytesOut(), in.messagesIn(), out.messagesOut(), out.unsent(), out.dropped(), stuck,
+                in.bytesCounted(), bytesOutCounted);
     }
 
     @Override
@@ -367,13 +329,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
 
     @Override
     public InputStream input() {
-        InputStream in = input;
-        if (in == null) {
-            in = new CountingInputStream(SocketAdapters.rawInput(resource), this);
-            input = in;
-            bytesInCounted = true;
-        }
-        return in;
+        return in.input(resource, this);
     }
 
     @Override
@@ -389,13 +345,7 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
 
     @Override
     public void markRead(long bytes) {
-        if (!bytesInCounted) {
-            bytesInCounted = true;
-        }
-        if (bytes > 0) {
-            BYTES_IN.addAndGet(this, bytes);
-        }
-        lastReadNanos = host.clock().nanoTime();
+        in.markRead(bytes, host.clock().nanoTime());
     }
 
     /**
@@ -406,15 +356,14 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
      */
     @Override
     public void endOfInput() {
-        SideRun r = readerRun;
-        if (closeWith(CloseReason.READER_EOF, null) && r != null && r.thread == Thread.currentThread()) {
+        if (closeWith(CloseReason.READER_EOF, null) && in.onThread(Thread.currentThread())) {
             Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void markMessageIn() {
-        MESSAGES_IN.incrementAndGet(this);
+        in.markMessageIn();
     }
 
     @Override
@@ -480,19 +429,8 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         String what = l.teardown() == null ? null : l.teardown().description();
         return new PairSnapshot(id, l.state(), l.reason(), what != null ? what : SocketAdapters.describe(resource),
                 (now - openedNanos) / 1_000_000, l.closeStartNanos() == 0 ? 0 : (now - l.closeStartNanos()) / 1_000_000,
-                Math.max(0, now - lastReadNanos) / 1_000_000, stalled, bytesIn, out.bytesOut(), messagesIn,
-                out.messagesOut(), out.queued(), readerSide(), out.side());
-    }
-
-    private PairSnapshot.Side readerSide() {
-        SideRun r = readerRun;
-        if (r == null) {
-            return new PairSnapshot.Side("(not started)", false, Thread.State.NEW, List.of());
-        }
-        if (readerAlive && r.running()) {
-            return r.side();
-        }
-        return new PairSnapshot.Side("tandem-" + id + "-reader", false, Thread.State.TERMINATED, List.of());
+                Math.max(0, now - in.lastReadNanos()) / 1_000_000, stalled, in.bytesIn(), out.bytesOut(), in.messagesIn(),
+                out.messagesOut(), out.queued(), in.side(id), out.side());
     }
 
     private static CleanupHook[] concat(CleanupHook[] a, CleanupHook[] b) {
