@@ -30,6 +30,8 @@ final class TextDumpReader {
 
     private final BufferedReader in;
     private int lineNo;
+    /** The last thread's stack, whose frames the next thread reuses when they match. */
+    private List<String> previous = List.of();
 
     TextDumpReader(Reader in) {
         this.in = in instanceof BufferedReader ? (BufferedReader) in : new BufferedReader(in, 1 << 16);
@@ -47,7 +49,7 @@ final class TextDumpReader {
             lineNo++;
             if (line.startsWith("#")) {
                 if (name != null) {
-                    out.accept(new DumpedThread(name, state, virtual, List.copyOf(stack)));
+                    out.accept(new DumpedThread(name, state, virtual, finish(stack)));
                 }
                 int q1 = line.indexOf('"');
                 int q2 = line.lastIndexOf('"');
@@ -64,16 +66,27 @@ final class TextDumpReader {
                         state = word;
                     }
                 }
-                stack = new ArrayList<>(16);
+                if (stack == null) {
+                    stack = new ArrayList<>(16);
+                } else {
+                    stack.clear(); // finish() kept a copy, or the previous thread's list
+                }
                 threads++;
             } else if (line.isBlank()) {
                 continue;
             } else if (Character.isWhitespace(line.charAt(0)) && name != null) {
-                String frame = line.strip();
-                if (frame.startsWith("at ")) {
-                    stack.add(frame.substring(3));
-                } else if (!frame.startsWith("- ")) {
-                    stack.add(frame); // JDK 21: the frame alone
+                int from = 0;
+                int to = line.length();
+                while (from < to && Character.isWhitespace(line.charAt(from))) {
+                    from++;
+                }
+                while (to > from && Character.isWhitespace(line.charAt(to - 1))) {
+                    to--;
+                }
+                if (line.startsWith("at ", from)) {
+                    stack.add(frame(line, from + 3, to, stack.size()));
+                } else if (!line.startsWith("- ", from)) {
+                    stack.add(frame(line, from, to, stack.size())); // JDK 21: the frame alone
                 }
             } else if (name == null && header < HEADER_LINES && !Character.isWhitespace(line.charAt(0))) {
                 header++;
@@ -82,12 +95,44 @@ final class TextDumpReader {
             }
         }
         if (name != null) {
-            out.accept(new DumpedThread(name, state, virtual, List.copyOf(stack)));
+            out.accept(new DumpedThread(name, state, virtual, finish(stack)));
         }
         if (threads == 0) {
             throw new IllegalArgumentException("not a thread dump: no thread found in " + lineNo + " line(s) "
                     + "(expected: the output of jcmd <pid> Thread.dump_to_file, text or -format=json)");
         }
+    }
+
+    /**
+     * Frame {@code k} of the thread being read, {@code line[from, to)}: the previous thread's frame
+     * {@code k} itself when the text is the same, so that 100,000 threads at one line hold one copy
+     * of each frame and allocate none beyond the line.
+     */
+    private String frame(String line, int from, int to, int k) {
+        List<String> p = previous;
+        if (k < p.size()) {
+            String same = p.get(k);
+            if (same.length() == to - from && line.startsWith(same, from)) {
+                return same;
+            }
+        }
+        return line.substring(from, to);
+    }
+
+    /** The stack as the thread keeps it: the previous thread's own list when every frame is the same. */
+    private List<String> finish(List<String> stack) {
+        List<String> p = previous;
+        if (stack.size() == p.size()) {
+            boolean same = true;
+            for (int i = 0; i < stack.size() && same; i++) {
+                same = stack.get(i) == p.get(i);
+            }
+            if (same) {
+                return p;
+            }
+        }
+        previous = List.copyOf(stack);
+        return previous;
     }
 
     private static boolean digits(String s, int from, int to) {
