@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.stats.RecordedEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,7 +23,6 @@ import jdk.jfr.Configuration;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class FlightRecorderTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private ConnectionManager manager;
-    private Events events;
+    private RecordedEvents events;
 
     @AfterEach
     void noLeaks() throws InterruptedException {
@@ -47,41 +47,6 @@ class FlightRecorderTest {
         TestSupport.assertNoTandemThreads();
     }
 
-    /** A recording of the named events, streamed as they are flushed (about once a second). */
-    static final class Events implements AutoCloseable {
-        private final RecordingStream stream = new RecordingStream();
-        private final BlockingQueue<RecordedEvent> seen = new LinkedBlockingQueue<>();
-
-        Events(String... names) {
-            stream.setReuse(false); // the events outlive the callback: queued for the test thread
-            for (String name : names) {
-                stream.enable(name);
-                stream.onEvent(name, seen::add);
-            }
-            stream.startAsync(); // the recording runs when this returns; events are delivered on its thread
-        }
-
-        /** The first event recorded that {@code match} accepts, waiting at most 30 s. */
-        RecordedEvent next(Predicate<RecordedEvent> match) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                long left = deadline - System.nanoTime();
-                RecordedEvent e = left > 0 ? seen.poll(left, TimeUnit.NANOSECONDS) : null;
-                if (e == null) {
-                    throw new AssertionError("no matching event recorded within 30 s");
-                }
-                if (match.test(e)) {
-                    return e;
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            stream.close();
-        }
-    }
-
     private static Predicate<RecordedEvent> of(String type, String managerName) {
         return e -> e.getEventType().getName().equals(type) && managerName.equals(e.getString("manager"));
     }
@@ -92,7 +57,7 @@ class FlightRecorderTest {
 
     @Test
     void recordsAPairOpened() throws Exception {
-        events = new Events("dev.tandem.PairOpened");
+        events = RecordedEvents.of("dev.tandem.PairOpened");
         manager = ConnectionManager.builder().name("jfr-opened").build();
         ConnectionPair<String> pair = manager.open(() -> { }, ctx -> release.await(), (m, ctx) -> { });
         RecordedEvent e = events.next(of("dev.tandem.PairOpened", "jfr-opened"));
@@ -103,7 +68,7 @@ class FlightRecorderTest {
 
     @Test
     void recordsAPairClosedWithReasonLifetimeBytesAndMessages() throws Exception {
-        events = new Events("dev.tandem.PairClosed");
+        events = RecordedEvents.of("dev.tandem.PairClosed");
         manager = ConnectionManager.builder().name("jfr-closed").build();
         BlockingQueue<ConnectionPair<String>> accepted = new LinkedBlockingQueue<>();
         try (TestSupport.Loopback server = new TestSupport.Loopback(
@@ -132,7 +97,7 @@ class FlightRecorderTest {
 
     @Test
     void recordsAPairStuckWithTheStackOfTheSideThatDidNotExit() throws Exception {
-        events = new Events("dev.tandem.PairStuck");
+        events = RecordedEvents.of("dev.tandem.PairStuck");
         manager = ConnectionManager.builder().name("jfr-stuck").gracePeriod(Duration.ofMillis(100)).build();
         java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
         ConnectionPair<String> pair = manager.open(() -> { }, ctx -> {
@@ -154,7 +119,7 @@ class FlightRecorderTest {
 
     @Test
     void recordsAHookThatThrewAndOneThatTimedOut() throws Exception {
-        events = new Events("dev.tandem.HookFailed");
+        events = RecordedEvents.of("dev.tandem.HookFailed");
         manager = ConnectionManager.builder().name("jfr-hooks").hookTimeout(Duration.ofMillis(100)).build();
         ConnectionPair<String> pair = manager.<String>pair(() -> { })
                 .reader(ctx -> { })
@@ -177,7 +142,7 @@ class FlightRecorderTest {
 
     @Test
     void recordsAManagerShutdownWithItsReportsFigures() throws Exception {
-        events = new Events("dev.tandem.ManagerShutdown");
+        events = RecordedEvents.of("dev.tandem.ManagerShutdown");
         manager = ConnectionManager.builder().name("jfr-shutdown").gracePeriod(Duration.ofMillis(50)).build();
         manager.open(() -> { }, ctx -> release.await(), (m, ctx) -> { });
         java.util.concurrent.CountDownLatch stragglerReading = new java.util.concurrent.CountDownLatch(1);

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,14 +112,33 @@ final class ModelHost implements PairHost {
      * models are about).
      */
     static void modelCheck(Class<?> model, int iterations, int invocations) {
-        new ModelCheckingOptions()
-                .iterations(iterations)
+        shape(new ModelCheckingOptions(), iterations, invocations).check(model);
+    }
+
+    /** Three threads of three operations, nothing before or after the parallel part. */
+    private static <O extends Options<O, ?>> O shape(O options, int iterations, int invocations) {
+        return options.iterations(iterations)
                 .invocationsPerIteration(invocations)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(0)
-                .actorsAfter(0)
-                .check(model);
+                .actorsAfter(0);
+    }
+
+    /**
+     * The pair reaches CLOSED exactly when both sides have exited: then the hooks ran once and
+     * CLOSED was reported; before, neither. {@code check} is the model's own, which adds its state
+     * to the message.
+     */
+    static void closedExactlyWhenBothSidesExited(PairImpl<?> pair, ModelHost host, boolean readerDone, int hookRuns,
+                                                 java.util.function.BiConsumer<Boolean, String> check) {
+        PairState state = pair.state();
+        if (readerDone && pair.writerState() == WriteSide.Drain.ENDED) {
+            check.accept(state == PairState.CLOSED, "both sides exited but state is " + state);
+            check.accept(hookRuns == 1, "both sides exited but the hooks ran " + hookRuns + " times");
+        } else {
+            check.accept(state != PairState.CLOSED && host.closedReports.get() == 0, "CLOSED before both sides exited");
+        }
     }
 
     /**
@@ -149,13 +169,6 @@ final class ModelHost implements PairHost {
 
     /** As {@link #modelCheck}, on real threads. */
     static void stress(Class<?> model, int iterations, int invocations) {
-        new StressOptions()
-                .iterations(iterations)
-                .invocationsPerIteration(invocations)
-                .threads(3)
-                .actorsPerThread(3)
-                .actorsBefore(0)
-                .actorsAfter(0)
-                .check(model);
+        shape(new StressOptions(), iterations, invocations).check(model);
     }
 }

@@ -85,13 +85,7 @@ public class ResourceCloseLincheckTest {
         check(hooksBeforeResourceClosed.get() == 0, "a hook ran before the resource was closed on a pair not STUCK");
         check(host.managerHookRuns.get() <= 1, "hooks ran " + host.managerHookRuns + " times");
         check(host.closedReports.get() <= 1, "CLOSED reported " + host.closedReports + " times");
-        boolean writerDone = pair.writerState() == WriteSide.Drain.ENDED;
-        if (readerDone && writerDone) {
-            check(state == PairState.CLOSED, "both sides exited but state is " + state);
-            check(host.managerHookRuns.get() == 1, "both sides exited but the hooks ran " + host.managerHookRuns + " times");
-        } else {
-            check(state != PairState.CLOSED && host.closedReports.get() == 0, "CLOSED before both sides exited");
-        }
+        ModelHost.closedExactlyWhenBothSidesExited(pair, host, readerDone, host.managerHookRuns.get(), this::check);
     }
 
     private void check(boolean ok, String what) {

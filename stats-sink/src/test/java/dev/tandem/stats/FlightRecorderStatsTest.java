@@ -7,14 +7,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +20,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class FlightRecorderStatsTest {
     private final CountDownLatch release = new CountDownLatch(1);
-    private final BlockingQueue<RecordedEvent> seen = new LinkedBlockingQueue<>();
-    private RecordingStream stream;
+    private RecordedEvents stream;
     private StatsPipeline pipeline;
 
     @AfterEach
@@ -40,29 +36,11 @@ class FlightRecorderStatsTest {
     }
 
     private void record(String event, Duration period) {
-        stream = new RecordingStream();
-        stream.setReuse(false); // the events outlive the callback: queued for the test thread
-        if (period != null) {
-            stream.enable(event).withPeriod(period);
-        } else {
-            stream.enable(event);
-        }
-        stream.onEvent(event, seen::add);
-        stream.startAsync();
+        stream = period != null ? RecordedEvents.every(period, event) : RecordedEvents.of(event);
     }
 
     private RecordedEvent next(Predicate<RecordedEvent> match) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            long left = deadline - System.nanoTime();
-            RecordedEvent e = left > 0 ? seen.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (e == null) {
-                throw new AssertionError("no matching event recorded within 30 s");
-            }
-            if (match.test(e)) {
-                return e;
-            }
-        }
+        return stream.next(match);
     }
 
     private static SinkOptions quick() {
