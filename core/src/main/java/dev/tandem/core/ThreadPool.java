@@ -100,11 +100,7 @@ final class ThreadPool {
      */
     void execute(Runnable task) {
         try {
-            if (pool == null) {
-                start(newThread(task));
-            } else {
-                pool.execute(task);
-            }
+            submit(task);
         } catch (RuntimeException | Error noThread) {
             if (!fallBack) {
                 throw noThread;
@@ -121,15 +117,19 @@ final class ThreadPool {
                 return;
             }
             try {
-                if (pool == null) {
-                    start(newThread(task));
-                } else {
-                    pool.execute(task);
-                }
+                submit(task);
             } catch (RuntimeException | Error stillNoThread) {
                 deferred.add(task); // behind the others; try again next tick
                 return;
             }
+        }
+    }
+
+    private void submit(Runnable task) {
+        if (pool == null) {
+            start(newThread(task));
+        } else {
+            pool.execute(task);
         }
     }
 
