@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The JVM-wide thread profile at scale (issue 12): N virtual threads parked at one line, then per
- * round: the JDK's part alone (its JSON dump of every thread to a file, what {@code jcmd
+ * round: the JDK's part alone (its plain-text dump of every thread to a file, what {@code jcmd
  * Thread.dump_to_file} runs), Tandem's part alone ({@link ThreadDumpParser} streaming that file:
  * time, bytes allocated), and {@link ThreadProfile#capture()} end to end (time, peak heap above
  * the parked baseline, size of the text). Wall and CPU time of the calling thread, since a shared
@@ -75,6 +75,9 @@ public final class ProfileBench {
                 String.class, Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat"));
         Path dir = Files.createTempDirectory("profile-bench");
         String text = "";
+        double[] dumps = new double[rounds];
+        double[] captures = new double[rounds];
+        double[] ratios = new double[rounds];
         for (int r = 1; r <= rounds; r++) {
             // the JDK's part alone: its dump of every thread, to a file, in the format capture() asks
             // for first (plain text: the JDK writes it faster than JSON)
@@ -107,6 +110,9 @@ public final class ProfileBench {
             text = ThreadProfile.capture();
             long capWall = System.nanoTime() - w0;
             long capCpu = threads.getCurrentThreadCpuTime() - c0;
+            dumps[r - 1] = dumpWall / 1e9;
+            captures[r - 1] = capWall / 1e9;
+            ratios[r - 1] = (double) capWall / dumpWall;
             System.out.printf(Locale.ROOT, "round %d: JDK dump %.2f s wall / %.2f s cpu (%.1f MB of text); parse+group %.2f s wall"
                     + " / %.2f s cpu, %.0f MB allocated, first group %d; capture() %.2f s wall / %.2f s cpu, peak heap +%.0f MB,"
                     + " text %d bytes%n", r, dumpWall / 1e9, dumpCpu / 1e9, size / 1e6, parseWall / 1e9, parseCpu / 1e9,
@@ -114,6 +120,9 @@ public final class ProfileBench {
                     text.length());
         }
         Files.delete(dir);
+        System.out.printf(Locale.ROOT, "medians of %d rounds: JDK dump alone %.2f s, capture() %.2f s (rounds %.2f-%.2f),"
+                + " capture() / JDK dump of the same round %.2fx (rounds %.2f-%.2f)%n", rounds, median(dumps), median(captures),
+                min(captures), max(captures), median(ratios), min(ratios), max(ratios));
         System.out.println("--- profile text (head) ---");
         System.out.println(text.substring(0, Math.min(text.length(), 900)));
         release.countDown();
@@ -122,6 +131,20 @@ public final class ProfileBench {
         }
         System.out.printf(Locale.ROOT, "load average at the end: %.1f on %d cores%n",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.getRuntime().availableProcessors());
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
     }
 
     private static Object format(String name) throws ClassNotFoundException {

@@ -1,7 +1,9 @@
 package dev.tandem.core.diagnostics;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -13,12 +15,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
  * This JVM's threads, grouped. On JDK 21+ from the JDK's own dump of all threads, virtual ones
  * included ({@code HotSpotDiagnosticMXBean.dumpThreads}, found by reflection: Tandem is Java 17
- * bytecode), written to a temporary file, streamed through the parser and deleted. On JDK 17 from
+ * bytecode), written to a temporary file by a thread of its own while this thread streams it through
+ * the parser, then deleted. On JDK 17 from
  * {@link Thread#getAllStackTraces()}, which is every thread there is.
  *
  * <p>The plain-text format first: the JDK writes it in about 60% of the time the JSON one takes
@@ -106,19 +110,13 @@ final class JvmThreadDump {
         try {
             dir = Files.createTempDirectory("tandem-threads");
             Path file = dir.resolve(fileName); // must not exist yet: dumpThreads refuses to overwrite
-            HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            DUMP_THREADS.invoke(bean, file.toAbsolutePath().toString(), format);
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return ThreadDumpParser.read(r);
+            try {
+                return dumpAndRead(format, file);
             } finally {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not take a thread dump", e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads failed", e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads is not accessible", e);
         } finally {
             if (dir != null) {
                 try {
@@ -127,6 +125,86 @@ final class JvmThreadDump {
                     // a temporary directory left behind is harmless
                 }
             }
+        }
+    }
+
+    /**
+     * The JDK writes the dump on a thread of its own while this thread parses what is written so
+     * far ({@link GrowingFileInput}): the parse, a fifth of a profile's time when done after the
+     * dump, then hides behind the dump on a second core. Where no thread can be started, both run
+     * here, one after the other.
+     */
+    private static StackGrouper dumpAndRead(Object format, Path file) throws IOException {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                dump(format, file);
+            } catch (Throwable t) { // reported by the reading thread once the writer has ended
+                failure.set(t);
+            }
+        }, "tandem-thread-dump");
+        writer.setDaemon(true);
+        try {
+            writer.start();
+        } catch (OutOfMemoryError | RuntimeException noThread) { // no thread to spare: one after the other
+            dump(format, file);
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                return ThreadDumpParser.read(r);
+            }
+        }
+        StackGrouper read;
+        try (Reader r = new BufferedReader(new InputStreamReader(new GrowingFileInput(file, writer), StandardCharsets.UTF_8))) {
+            read = ThreadDumpParser.read(r);
+        } catch (IOException | RuntimeException e) {
+            joinUninterruptibly(writer); // the file is deleted next: the writer must be done with it
+            rethrowDumpFailure(failure.get(), e);
+            throw e;
+        }
+        joinUninterruptibly(writer); // the reader saw the end only after the writer ended; this is quick
+        rethrowDumpFailure(failure.get(), null);
+        return read;
+    }
+
+    private static void dump(Object format, Path file) {
+        try {
+            HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            DUMP_THREADS.invoke(bean, file.toAbsolutePath().toString(), format);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads failed", e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("HotSpotDiagnosticMXBean.dumpThreads is not accessible", e);
+        }
+    }
+
+    /** The dump's own failure explains a failed or truncated read better than the read does. */
+    private static void rethrowDumpFailure(Throwable dumpFailure, Exception readFailure) {
+        if (dumpFailure == null) {
+            return;
+        }
+        if (readFailure != null) {
+            dumpFailure.addSuppressed(readFailure);
+        }
+        if (dumpFailure instanceof RuntimeException) {
+            throw (RuntimeException) dumpFailure;
+        }
+        if (dumpFailure instanceof Error) {
+            throw (Error) dumpFailure;
+        }
+        throw new IllegalStateException("the thread dump failed", dumpFailure);
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
