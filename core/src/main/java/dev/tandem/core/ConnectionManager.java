@@ -239,6 +239,7 @@ public final class ConnectionManager {
         boolean virtual;
         int queueCapacity = 1024;
         OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE_PAIR;
+        boolean readerWritesInline;
         Duration idleTimeout;
         Duration writeTimeout = Duration.ofSeconds(10);
         Duration gracePeriod = Duration.ofSeconds(5);
@@ -310,6 +311,27 @@ public final class ConnectionManager {
         /** What a full outbound queue does (default {@link OverflowPolicy#CLOSE_PAIR}). */
         public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
             this.overflowPolicy = overflowPolicy;
+            return this;
+        }
+
+        /**
+         * Whether a pair's own reader writes what it sends on its own thread (default false). With
+         * {@code true}, a {@link ConnectionPair#send send} called on the thread that runs the pair's
+         * {@link ReadLoop}, while the pair's writer side is idle, runs the drain right there instead
+         * of handing it to another thread: the reply of a request-response or echo protocol costs no
+         * thread hand-off, as in a plain thread-per-connection server. What other threads send, and
+         * what is queued behind the reader's message, is written in order as usual; a reader that
+         * has written 16 messages in one go hands the rest to a drain on the side threads.
+         *
+         * <p>The price: such a {@code send} returns when its message is written, so the reader blocks
+         * while the peer does not read, up to {@link #writeTimeout} (which then closes the pair, as
+         * for any write). Every other sender still never blocks (G5). Leave it off for protocols
+         * whose peer may stop reading until it has sent all it has (both sides would then wait on
+         * each other's socket until the write timeout), and for push servers, whose sends come from
+         * other threads and gain nothing.
+         */
+        public Builder readerWritesInline(boolean readerWritesInline) {
+            this.readerWritesInline = readerWritesInline;
             return this;
         }
 

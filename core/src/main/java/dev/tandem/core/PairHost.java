@@ -13,6 +13,13 @@ interface PairHost {
 
     OverflowPolicy overflowPolicy();
 
+    /**
+     * How many messages a send on the pair's own reader thread, finding the writer side idle,
+     * writes right there before it hands the rest to a side thread; 0: the reader's sends are
+     * drained on side threads like any other.
+     */
+    int readerInlineBudget();
+
     /** The manager's hooks, run after each pair's own. */
     CleanupHook[] hooks();
 

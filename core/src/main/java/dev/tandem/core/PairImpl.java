@@ -34,8 +34,10 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *       drain (it is leaving anyway): the closer, at once. Any other resource from any other
  *       thread: one task on a cleanup thread; never the timer or a caller's thread.</li>
  *   <li><b>Reader start</b>: see {@link ReadSide}.</li>
- *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue:
- *       the message is reported as unsent. Progress fields are written by one thread each and read
+ *   <li><b>Benign races.</b> A {@code send} that read OPEN just before a close may still enqueue
+ *       and return ACCEPTED: the message is never written; it is reported as unsent if it was
+ *       queued before the close counted the queue, else in neither count (the Lincheck model
+ *       {@code InlineDrainLincheckTest} reaches this). Progress fields are written by one thread each and read
  *       racily by the timer: a read that is a tick stale only delays a timeout by a tick.</li>
  * </ul>
  */
@@ -204,6 +206,11 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
     @Override
     public void writerEnded() {
         life.teardown().release();
+    }
+
+    @Override
+    public SideRun inlineRun() {
+        return host.readerInlineBudget() > 0 ? in.runningOn(Thread.currentThread()) : null;
     }
 
     // ================================================================== timer

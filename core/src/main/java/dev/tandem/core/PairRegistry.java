@@ -51,6 +51,7 @@ final class PairRegistry implements PairHost {
     private final ThreadFactory threads;
     private final int queueCapacity;
     private final OverflowPolicy overflowPolicy;
+    private final boolean readerWritesInline;
     private final CleanupHook[] hooks;
     private final ThreadPool sides;
     private final ThreadPool cleanup;
@@ -83,6 +84,7 @@ final class PairRegistry implements PairHost {
         this.threads = b.threads != null ? b.threads : b.virtual ? VirtualThreads.factory() : PairRegistry::daemon;
         this.queueCapacity = b.queueCapacity;
         this.overflowPolicy = b.overflowPolicy;
+        this.readerWritesInline = b.readerWritesInline;
         this.hooks = b.hooks.toArray(new CleanupHook[0]);
         this.idleNanos = b.idleTimeout == null ? 0 : Checks.saturatedNanos(b.idleTimeout);
         this.writeNanos = Checks.saturatedNanos(b.writeTimeout);
@@ -185,6 +187,11 @@ final class PairRegistry implements PairHost {
     @Override
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
+    }
+
+    @Override
+    public int readerInlineBudget() {
+        return readerWritesInline ? WriteSide.INLINE_BUDGET : 0;
     }
 
     @Override

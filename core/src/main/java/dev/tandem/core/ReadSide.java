@@ -112,6 +112,12 @@ final class ReadSide<M> implements Runnable {
         return r != null && r.thread == t && r.running();
     }
 
+    /** The reader's run if {@code t} runs this reader now and it has not exited, else null. */
+    SideRun runningOn(Thread t) {
+        SideRun r = run;
+        return r != null && alive && r.thread == t && r.running() ? r : null;
+    }
+
     /** What keeps the side from having exited, or null if it has. */
     String notExited() {
         if (!alive) {

@@ -30,6 +30,16 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *       {@code writing}. Either the drain sees the close and writes nothing more, or the closer
  *       sees the write and interrupts it ({@link SideRun#wake}: never after the drain left its
  *       pooled thread); closing the resource frees a blocked socket write.</li>
+ *   <li><b>The reader writes its own sends</b> (opt-in, {@code readerWritesInline}): a send on the
+ *       pair's reader thread that finds the side IDLE takes DRAINING by CAS itself, from IDLE,
+ *       and runs the burst right there, with the reader's {@link SideRun} as the drain's, published
+ *       after the CAS (before it, another drain may own {@code run}; the closer reads {@code run}
+ *       only after {@code writing}, which the burst sets later). The message goes through the
+ *       queue like any other, so what was queued before it is written first. After its budget
+ *       ({@link PairHost#readerInlineBudget}: {@link #INLINE_BUDGET} messages in a manager) the
+ *       reader releases the side (DRAINING → IDLE) and schedules a drain for the rest as a send
+ *       would (IDLE → SCHEDULED): no new state, the same release and re-check. A send while DRAINING, on any thread, only queues: no burst runs
+ *       inside another.</li>
  *   <li><b>Made on demand.</b> A pair makes its side at its first send; until then it reads the
  *       shared {@link #UNUSED}, and a pair that closes first gets the shared {@link #ENDED_UNUSED}
  *       by the same CAS on its field (see {@code PairImpl.outbound}). Idle pairs that never sent
@@ -59,6 +69,12 @@ final class WriteSide<M> {
 
         /** The writer side has ended: its token goes back to the teardown. */
         void writerEnded();
+
+        /**
+         * The run of the pair's reader if the calling thread is that reader and the manager lets a
+         * reader write what it sends ({@link PairHost#readerInlineBudget}), else null.
+         */
+        SideRun inlineRun();
     }
 
     @SuppressWarnings("rawtypes")
@@ -71,6 +87,9 @@ final class WriteSide<M> {
     private static final AtomicLongFieldUpdater<WriteSide> BYTES = AtomicLongFieldUpdater.newUpdater(WriteSide.class, "bytesOut");
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<WriteSide> DROPPED = AtomicLongFieldUpdater.newUpdater(WriteSide.class, "dropped");
+
+    /** The most messages a reader writes in one inline burst before it hands the rest to a side thread (the manager's budget). */
+    static final int INLINE_BUDGET = 16;
 
     private final Owner<M> pair;
     private final MessageWriter<M> writer;
@@ -122,16 +141,29 @@ final class WriteSide<M> {
             }
             return SendResult.OVERFLOW;
         }
-        if (state == Drain.IDLE && STATE.compareAndSet(this, Drain.IDLE, Drain.SCHEDULED)) {
-            try {
-                pair.host().runSide("tandem-" + pair.id() + "-writer", this::drain);
-            } catch (Throwable noThread) { // the close then ends the side (SCHEDULED → ENDED)
-                pair.closeWith(CloseReason.THREAD_START_FAILED, new IllegalStateException(
-                        "pair " + pair.id() + ": no thread could be had for the writer's drain", noThread));
+        if (state == Drain.IDLE) {
+            SideRun reader = pair.inlineRun();
+            if (reader != null) {
+                if (STATE.compareAndSet(this, Drain.IDLE, Drain.DRAINING)) {
+                    drainOnReader(reader);
+                }
+            } else if (STATE.compareAndSet(this, Drain.IDLE, Drain.SCHEDULED) && !schedule()) {
                 return SendResult.CLOSED; // the message is counted unsent: send never throws
             }
         }
         return SendResult.ACCEPTED;
+    }
+
+    /** Submits the drain (the caller moved IDLE → SCHEDULED); false if no thread could be had and the pair is closed. */
+    private boolean schedule() {
+        try {
+            pair.host().runSide("tandem-" + pair.id() + "-writer", this::drain);
+            return true;
+        } catch (Throwable noThread) { // the close then ends the side (SCHEDULED → ENDED)
+            pair.closeWith(CloseReason.THREAD_START_FAILED, new IllegalStateException(
+                    "pair " + pair.id() + ": no thread could be had for the writer's drain", noThread));
+            return false;
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -150,10 +182,32 @@ final class WriteSide<M> {
             me.leave(); // the close ended the side before this drain began
             return;
         }
+        Throwable error = burst(Integer.MAX_VALUE);
+        me.leave();
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+            throw (VirtualMachineError) error; // after cleanup: let the thread's handler see it
+        }
+    }
+
+    /**
+     * One burst on the pair's own reader thread, which took DRAINING from IDLE in its send. The
+     * reader's run stands for the drain's (the closer's wake-up interrupts the reader, which the
+     * close wakes anyway) and is not left here: the reader goes on reading.
+     */
+    private void drainOnReader(SideRun reader) {
+        run = reader; // after the CAS: before it, another drain may own the side (see the class notes)
+        Throwable error = burst(pair.host().readerInlineBudget());
+        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
+            throw (VirtualMachineError) error; // after cleanup, as a pooled drain would
+        }
+    }
+
+    /** Writes while the side is DRAINING; ends the side if the pair closed. The user's error, if any. */
+    private Throwable burst(int budget) {
         Throwable error = null;
         boolean ending = true;
         try {
-            ending = writeUntilEmpty();
+            ending = writeUntilEmpty(budget);
         } catch (Throwable t) { // user code
             error = t;
         }
@@ -164,18 +218,23 @@ final class WriteSide<M> {
         if (ending) {
             end();
         }
-        me.leave();
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
-            throw (VirtualMachineError) error; // after cleanup: let the thread's handler see it
-        }
+        return error;
     }
 
-    /** True if the pair closed during the burst (this drain ends the side); false once released to IDLE. */
-    private boolean writeUntilEmpty() throws Exception {
+    /**
+     * True if the pair closed during the burst (this drain ends the side); false once released to
+     * IDLE, with the queue empty or, after {@code budget} messages, what is left handed to a drain
+     * on the side threads.
+     */
+    private boolean writeUntilEmpty(int budget) throws Exception {
         Queue<M> q = queue; // not null: a drain is scheduled only after an offer
         PairContext<M> ctx = pair.context();
         TimeSource clock = pair.host().clock();
+        int left = budget;
         while (true) {
+            if (left == 0) {
+                return handOff(q);
+            }
             M m = q.poll();
             if (m != null) {
                 writeProgressNanos = clock.nanoTime();
@@ -188,6 +247,7 @@ final class WriteSide<M> {
                 writing = false;
                 unsentInHand = 0;
                 messagesOut = messagesOut + 1;
+                left--;
                 continue;
             }
             if (!pair.isOpen() || !STATE.compareAndSet(this, Drain.DRAINING, Drain.IDLE)) {
@@ -197,6 +257,21 @@ final class WriteSide<M> {
                 return false; // released: a send from now on schedules its own drain
             }
         }
+    }
+
+    /**
+     * A reader's burst has written its budget: it releases the side and, if messages are left,
+     * schedules a drain for them as a send would (the same release and re-check, so a message sent
+     * meanwhile is never stranded). True if the pair closed first (this drain ends the side).
+     */
+    private boolean handOff(Queue<M> q) {
+        if (!pair.isOpen() || !STATE.compareAndSet(this, Drain.DRAINING, Drain.IDLE)) {
+            return true;
+        }
+        if (!q.isEmpty() && STATE.compareAndSet(this, Drain.IDLE, Drain.SCHEDULED)) {
+            schedule();
+        }
+        return false;
     }
 
     /** The drain leaves a closed pair: it ends the side unless the close already did. */
@@ -233,9 +308,11 @@ final class WriteSide<M> {
                 }
                 case DRAINING -> {
                     if (STATE.compareAndSet(this, s, Drain.STOPPING)) {
-                        SideRun r = run;
-                        if (writing && r != null) {
-                            r.wake(); // frees a write blocked on something other than the resource
+                        if (writing) { // before run: a write seen in progress has its burst's run published
+                            SideRun r = run;
+                            if (r != null) {
+                                r.wake(); // frees a write blocked on something other than the resource
+                            }
                         }
                         return;
                     }

@@ -72,6 +72,14 @@ final class ModelHost implements PairHost {
         return OverflowPolicy.CLOSE_PAIR;
     }
 
+    /** How many messages the model's reader writes inline before it hands off (0: none; set by the model). */
+    volatile int readerInlineBudget;
+
+    @Override
+    public int readerInlineBudget() {
+        return readerInlineBudget;
+    }
+
     @Override
     public CleanupHook[] hooks() {
         return managerHooks;

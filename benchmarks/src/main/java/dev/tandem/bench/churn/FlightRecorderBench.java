@@ -40,8 +40,8 @@ public final class FlightRecorderBench {
         for (boolean virtual : ConnectionManager.virtualThreadsSupported() ? new boolean[] {false, true} : new boolean[] {false}) {
             String off = virtual ? LifecycleBench.TANDEM_VIRTUAL : LifecycleBench.TANDEM;
             String on = off + ", recording dev.tandem.*";
-            variants.add(LifecycleBench.tandem(off, virtual));
-            variants.add(recorded(on, LifecycleBench.tandem(off, virtual)));
+            variants.add(LifecycleBench.tandem(off, virtual, false));
+            variants.add(recorded(on, LifecycleBench.tandem(off, virtual, false)));
             pairs.add(new String[] {on, off});
         }
         Map<String, List<RunResult>> results = run.run("B2+JFR", "", variants, new Loopback(62, 64),

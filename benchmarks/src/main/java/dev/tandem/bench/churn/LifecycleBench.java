@@ -35,6 +35,8 @@ public final class LifecycleBench {
     static final String TWO = "bare, 2 platform threads";
     static final String BARE_VIRTUAL = "bare, virtual threads";
     static final String TANDEM_VIRTUAL = "Tandem, virtual threads";
+    static final String INLINE = "Tandem, reader writes inline, platform threads";
+    static final String INLINE_VIRTUAL = "Tandem, reader writes inline, virtual threads";
 
     private LifecycleBench() {}
 
@@ -49,12 +51,14 @@ public final class LifecycleBench {
         List<ChurnLoad.Variant> variants = new ArrayList<>();
         variants.add(bare(BARE, false));
         variants.add(pooled(POOLED));
-        variants.add(tandem(TANDEM, false));
+        variants.add(tandem(TANDEM, false, false));
+        variants.add(tandem(INLINE, false, true));
         variants.add(twoThreads(TWO));
         boolean virtual = ConnectionManager.virtualThreadsSupported();
         if (virtual) {
             variants.add(bare(BARE_VIRTUAL, true));
-            variants.add(tandem(TANDEM_VIRTUAL, true));
+            variants.add(tandem(TANDEM_VIRTUAL, true, false));
+            variants.add(tandem(INLINE_VIRTUAL, true, true));
         }
         Map<String, List<RunResult>> results = run.run("B2", "", variants, new Loopback(62, 64),
                 TimeUnit.SECONDS.toNanos(5), log);
@@ -86,9 +90,10 @@ public final class LifecycleBench {
         return new ChurnLoad.Variant(name, clock -> new TwoThreadEchoServer(clock, Threads.platform("bare2-")).start());
     }
 
-    static ChurnLoad.Variant tandem(String name, boolean virtual) {
+    /** Tandem's echo server; {@code inline}: the reader writes its replies ({@code readerWritesInline}). */
+    static ChurnLoad.Variant tandem(String name, boolean virtual, boolean inline) {
         return new ChurnLoad.Variant(name, clock -> {
-            ConnectionManager.Builder b = ConnectionManager.builder().name("b2");
+            ConnectionManager.Builder b = ConnectionManager.builder().name("b2").readerWritesInline(inline);
             if (virtual) {
                 b.virtualThreads();
             }
@@ -129,8 +134,11 @@ public final class LifecycleBench {
         StringBuilder verdicts = new StringBuilder();
         target(verdicts, results, TANDEM, BARE, 1.0, "the bare thread-per-connection server");
         target(verdicts, results, TANDEM, POOLED, 0.95, "the bare server on a cached thread pool");
+        target(verdicts, results, INLINE, BARE, 1.0, "the bare thread-per-connection server");
+        target(verdicts, results, INLINE, POOLED, 0.95, "the bare server on a cached thread pool");
         if (virtual) {
             target(verdicts, results, TANDEM_VIRTUAL, BARE_VIRTUAL, 0.95, "the bare virtual-thread server");
+            target(verdicts, results, INLINE_VIRTUAL, BARE_VIRTUAL, 0.95, "the bare virtual-thread server");
         }
         if (results.containsKey(TWO)) {
             List<RunResult> two = results.get(TWO);
