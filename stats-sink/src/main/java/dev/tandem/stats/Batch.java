@@ -15,7 +15,9 @@ import java.util.Objects;
  * {@link #copy()}-made copies throw {@link IllegalStateException} (loudly, rather than showing
  * the next batch). A sink that keeps anything for later (to send it on another thread, to retry
  * it itself, to assert on it in a test) keeps {@link #copy()}, or {@code List.copyOf} of a list.
- * The {@link Event}s and {@link Measurement}s themselves are immutable and may be kept freely.
+ * The {@link Event}s themselves are immutable and may be kept freely, and so are the
+ * {@link Measurement}s, unless the sink {@link StatsSink#acceptsReusedMeasurements() accepts reused
+ * ones}: those are updated in place for the next publish, and {@link #copy()} holds immutable copies.
  * Batches made with {@link #of} or {@link #copy()} are immutable and never expire.
  */
 public final class Batch {
@@ -79,7 +81,11 @@ public final class Batch {
             return this;
         }
         check();
-        return new Batch(sinkName, sequence, attempt, timestampMillis, List.copyOf(events), List.copyOf(metrics), false);
+        Measurement[] values = new Measurement[metrics.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = metrics.get(i).immutable(); // a reused measurement changes at the next publish
+        }
+        return new Batch(sinkName, sequence, attempt, timestampMillis, List.copyOf(events), List.of(values), false);
     }
 
     private void check() {

@@ -48,7 +48,7 @@ final class DeliveryLoop implements Runnable {
     private final Event[] batch; // the events in hand: batch[0 .. count)
     private int count;
     private final BatchList<Event> events;
-    private final MetricRegistry.Snapshot metrics = new MetricRegistry.Snapshot();
+    private final MetricRegistry.Snapshot metrics;
     private final Batch lent;
     private final int busyAtLeast; // a drain that takes this many events means events flow fast
     private int lastDrained;
@@ -72,9 +72,21 @@ final class DeliveryLoop implements Runnable {
                 : new RateLimiter(o.maxEventsPerSecond(), batchSize, clock.nanoTime());
         this.backoffNanos = backoffInitialNanos;
         this.busyAtLeast = Math.max(1, batchSize / 8);
+        this.metrics = new MetricRegistry.Snapshot(acceptsReused(ch));
         this.batch = new Event[batchSize];
         this.events = new BatchList<>("batch events", batch);
         this.lent = Batch.lent(ch.name, events, metrics.view);
+    }
+
+    /** The sink's answer, asked once; a sink that throws here gets immutable measurements. */
+    private static boolean acceptsReused(SinkChannel ch) {
+        try {
+            return ch.sink.acceptsReusedMeasurements();
+        } catch (RuntimeException e) { // user code
+            log.warn("Tandem stats sink '{}' threw from acceptsReusedMeasurements(); it gets immutable measurements",
+                    ch.name, e);
+            return false;
+        }
     }
 
     @Override

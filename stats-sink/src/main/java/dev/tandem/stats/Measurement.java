@@ -7,6 +7,12 @@ import java.util.Objects;
  * The current value of one metric, as carried by a {@link Batch}. Counters are cumulative totals
  * since the pipeline started (never deltas), so a sink that missed publishes still reports the
  * right total on the next one.
+ *
+ * <p>Immutable, except for the measurements the pipeline lends a sink that
+ * {@link StatsSink#acceptsReusedMeasurements() accepts reused measurements}: the delivery loop then
+ * keeps one measurement per metric and updates its value in place before each publish (on its own
+ * thread, between publishes), so that a publish allocates nothing. {@link Batch#copy()} always
+ * holds immutable ones.
  */
 public final class Measurement {
     /** What a measurement's value means. */
@@ -20,25 +26,52 @@ public final class Measurement {
     private final String name;
     private final Tags tags;
     private final Kind kind;
-    private final long count;
-    private final double value;
+    private final boolean reused;
+    // final but on a reused measurement, which only its delivery thread updates, between publishes
+    private long count;
+    private double value;
 
-    private Measurement(String name, Tags tags, Kind kind, long count, double value) {
+    private Measurement(String name, Tags tags, Kind kind, long count, double value, boolean reused) {
         this.name = name;
         this.tags = tags;
         this.kind = kind;
         this.count = count;
         this.value = value;
+        this.reused = reused;
     }
 
     public static Measurement counter(String name, Tags tags, long total) {
         return new Measurement(Checks.notEmpty("name", name), Objects.requireNonNull(tags, "tags"),
-                Kind.COUNTER, total, total);
+                Kind.COUNTER, total, total, false);
     }
 
     public static Measurement gauge(String name, Tags tags, double value) {
         return new Measurement(Checks.notEmpty("name", name), Objects.requireNonNull(tags, "tags"),
-                Kind.GAUGE, (long) value, value);
+                Kind.GAUGE, (long) value, value, false);
+    }
+
+    /** For a delivery loop that reuses measurements: a copy of {@code m} it will update in place. */
+    static Measurement reusedCopyOf(Measurement m) {
+        return new Measurement(m.name, m.tags, m.kind, m.count, m.value, true);
+    }
+
+    /** True if the pipeline updates this measurement in place (see the class comment). */
+    boolean reused() {
+        return reused;
+    }
+
+    /** The delivery loop, on a reused measurement: the metric's new value. */
+    void update(long count, double value) {
+        if (!reused) {
+            throw new IllegalStateException("an immutable measurement cannot change: " + this);
+        }
+        this.count = count;
+        this.value = value;
+    }
+
+    /** This value as an immutable measurement: itself unless it is reused. */
+    Measurement immutable() {
+        return reused ? new Measurement(name, tags, kind, count, value, false) : this;
     }
 
     public String name() {

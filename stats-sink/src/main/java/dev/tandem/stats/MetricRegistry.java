@@ -129,28 +129,45 @@ final class MetricRegistry {
 
     /**
      * One delivery loop's reused snapshot: measures every metric into {@code into}, reusing the
-     * measurement it held for a metric whose value has not changed. Allocates nothing in steady
-     * state (but a new measurement per changed value, and new arrays when metrics were registered
-     * or removed since the last call).
+     * measurement it held for a metric whose value has not changed. For a sink that accepts reused
+     * measurements each metric's measurement is updated in place, and the snapshot allocates
+     * nothing in steady state; otherwise a new measurement per changed value. New arrays (and, when
+     * reusing, new measurements) only when metrics were registered or removed since the last call.
      */
     void snapshotInto(Snapshot into) {
         Metric[] ms = ordered;
         if (ms != into.metrics) {
+            Measurement[] fresh = new Measurement[ms.length];
+            for (int i = 0; i < ms.length; i++) { // a metric still registered keeps its measurement
+                for (int j = 0; j < into.metrics.length; j++) {
+                    if (into.metrics[j] == ms[i]) {
+                        fresh[i] = into.values[j];
+                        break;
+                    }
+                }
+            }
             into.metrics = ms;
-            into.values = new Measurement[ms.length];
+            into.values = fresh;
             into.view.reset(into.values, ms.length);
         }
         Measurement[] values = into.values;
         for (int i = 0; i < ms.length; i++) {
-            values[i] = ms[i].measure(values[i]);
+            Measurement m = ms[i].measure(values[i]);
+            values[i] = into.reuse && !m.reused() ? Measurement.reusedCopyOf(m) : m;
         }
     }
 
     /** A delivery loop's snapshot buffers; confined to that loop's thread. */
     static final class Snapshot {
-        private Metric[] metrics;
+        final boolean reuse;
+        private Metric[] metrics = new Metric[0];
         private Measurement[] values = new Measurement[0];
         final BatchList<Measurement> view = new BatchList<>("batch metrics", values);
+
+        /** {@code reuse}: the sink accepts reused measurements (updated in place between publishes). */
+        Snapshot(boolean reuse) {
+            this.reuse = reuse;
+        }
     }
 
     /** (name, tags): the identity of a metric. */
@@ -199,14 +216,31 @@ final class MetricRegistry {
 
         abstract String describe();
 
+        /** {@code previous} if unchanged, or updated in place if it is reused, else a new measurement. */
         final Measurement counterValue(Measurement previous, long total) {
-            return previous != null && previous.longValue() == total ? previous
-                    : Measurement.counter(id.name, id.tags, total);
+            if (previous == null) {
+                return Measurement.counter(id.name, id.tags, total);
+            }
+            if (previous.longValue() != total) {
+                if (!previous.reused()) {
+                    return Measurement.counter(id.name, id.tags, total);
+                }
+                previous.update(total, total);
+            }
+            return previous;
         }
 
         final Measurement gaugeValue(Measurement previous, double value) {
-            return previous != null && Double.compare(previous.value(), value) == 0 ? previous
-                    : Measurement.gauge(id.name, id.tags, value);
+            if (previous == null) {
+                return Measurement.gauge(id.name, id.tags, value);
+            }
+            if (Double.compare(previous.value(), value) != 0) {
+                if (!previous.reused()) {
+                    return Measurement.gauge(id.name, id.tags, value);
+                }
+                previous.update((long) value, value);
+            }
+            return previous;
         }
 
         @Override

@@ -28,10 +28,25 @@ public interface StatsSink extends Closeable {
      *
      * <p>The batch is lent for the duration of this call: it and its lists throw
      * {@link IllegalStateException} once the call returns (the pipeline reuses them for the next
-     * publish). Keep {@link Batch#copy()} of what you need later; events and measurements
-     * themselves are immutable and may be kept.
+     * publish). Keep {@link Batch#copy()} of what you need later; events are immutable and may be
+     * kept, and so are measurements unless this sink {@link #acceptsReusedMeasurements() accepts
+     * reused ones}.
      */
     void publish(Batch batch) throws Exception;
+
+    /**
+     * Whether the pipeline may reuse the {@link Measurement}s it hands this sink (default false),
+     * as OpenTelemetry's {@code MemoryMode.REUSABLE_DATA} lets an exporter choose. With
+     * {@code true} the delivery loop keeps one measurement per metric and updates its value in
+     * place before each publish, so that a publish allocates nothing at all; the sink must then not
+     * keep a measurement past the {@code publish} that handed it over (keep {@link Batch#copy()},
+     * whose measurements are immutable, or the values). With {@code false} every measurement is
+     * immutable and may be kept. Asked once, by the pipeline's {@code build()} on its caller's
+     * thread: return a constant.
+     */
+    default boolean acceptsReusedMeasurements() {
+        return false;
+    }
 
     /**
      * Releases the sink's resources after the last publish. Called once, on the delivery thread,

@@ -279,6 +279,12 @@ public class EventRecordBench {
             this.work = work;
         }
 
+        /** It reads no measurement and keeps none: the delivery loop may reuse them (and allocate nothing). */
+        @Override
+        public boolean acceptsReusedMeasurements() {
+            return true;
+        }
+
         @Override
         public void publish(Batch batch) {
             java.util.List<Event> list = batch.events();
