@@ -27,7 +27,7 @@ public enum Verdict {
     }
 
     /** The lower and upper quartiles of the rounds (see the class notes); null if nothing was measured. */
-    private static double[] quartiles(double[] perRound) {
+    public static double[] quartiles(double[] perRound) {
         if (perRound.length == 0 || Arrays.stream(perRound).anyMatch(Double::isNaN)) {
             return null;
         }

@@ -1,6 +1,7 @@
 package dev.tandem.bench.hotpath;
 
 import dev.tandem.bench.Results;
+import dev.tandem.bench.Verdict;
 import dev.tandem.stats.testing.StrictJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,9 @@ public final class B1Report {
         }
         line("");
         targets();
+        burstTargets();
         roomTable();
+        burstTable();
         floodTable();
         counterTable();
         yardsticks();
@@ -220,6 +223,103 @@ public final class B1Report {
                     verdict(worstDelivery < ZERO_BYTES));
         }
         line("");
+    }
+
+    // ------------------------------------------------------------------ bursts (RoomBurstBench)
+
+    static final String BURST = "RoomBurstBench.record";
+
+    /** The record-cost targets again, from bursts into a queue with room (no pacing to subtract). */
+    private void burstTargets() {
+        Row t1 = find(BURST, 1, "tandem", null);
+        if (t1 == null) {
+            return;
+        }
+        line("#### Targets, from bursts into a queue with room (no pacing)");
+        line("");
+        line("Each measured operation is a burst of " + RoomBurstBench.BURST + " records per producer into a queue with"
+                + " room for all of them, the consumer draining meanwhile (`RoomBurstBench`, "
+                + t1.shape() + "). Figures are medians of the bursts with their quartiles; a verdict is met only"
+                + " when the quartile on the wrong side still meets the target, missed when the one on the right"
+                + " side misses it, else inconclusive. A ratio is judged from the quartiles of both rows the same way.");
+        line("");
+        line("| target | measured | verdict |");
+        line("|---|---|---|");
+        double[] q = perRecordQuartiles(t1);
+        target("event record <= " + fmt0(RECORD_NS_TARGET) + " ns/op with 1 producer, timestamp included",
+                "median **" + ns(median(t1)) + " ns/op** (quartiles " + ns(q[0]) + "–" + ns(q[1]) + ")",
+                Verdict.atMost(perRecord(t1), RECORD_NS_TARGET).toString().replace("missed", "**missed**"));
+        Row pre = find(BURST, 1, "mpsc_prebuilt", null);
+        if (pre != null) {
+            double[] p = perRecordQuartiles(pre);
+            target("1 producer: event record <= " + PREBUILT_RATIO_TARGET + "x a bare `MpscArrayQueue.offer` of a pre-built event",
+                    ns(median(t1)) + " vs " + ns(median(pre)) + " ns/op: " + x(median(t1) / median(pre))
+                            + " (quartiles allow " + x(q[0] / p[1]) + " to " + x(q[1] / p[0]) + ")",
+                    ratioVerdict(q[0] / p[1], q[1] / p[0], PREBUILT_RATIO_TARGET, false));
+        }
+        Row t2 = find(BURST, 2, "tandem", null);
+        Row a2 = find(BURST, 2, "abq_offer", null);
+        if (t2 != null && a2 != null) {
+            double[] tq = perRecordQuartiles(t2);
+            double[] aq = perRecordQuartiles(a2);
+            target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`",
+                    ns(median(a2)) + " vs " + ns(median(t2)) + " ns/op per record: " + x(median(a2) / median(t2))
+                            + " (quartiles allow " + x(aq[0] / tq[1]) + " to " + x(aq[1] / tq[0]) + ")",
+                    ratioVerdict(aq[0] / tq[1], aq[1] / tq[0], ABQ_THROUGHPUT_TARGET, true));
+        }
+        line("");
+    }
+
+    /** Met, missed or inconclusive for a ratio known to lie between {@code low} and {@code high}. */
+    static String ratioVerdict(double low, double high, double target, boolean higherIsBetter) {
+        boolean met = higherIsBetter ? low >= target : high <= target;
+        boolean missed = higherIsBetter ? high < target : low > target;
+        return met ? "met" : missed ? "**missed**" : "inconclusive";
+    }
+
+    private void burstTable() {
+        if (find(BURST, 1, "tandem", null) == null) {
+            return;
+        }
+        line("#### Recording an event in bursts, queue with room");
+        line("");
+        line("Bursts of " + RoomBurstBench.BURST + " records per producer, no pacing; the consumer drains while they"
+                + " come, and before each burst the queue is empty. Cost per record: the burst's time over its records.");
+        line("");
+        line("| queue | producers | median ns/record | quartiles | fastest burst | records/s, all producers (median) |");
+        line("|---|---|---|---|---|---|");
+        for (int t : PRODUCERS) {
+            for (Row r : rows) {
+                if (r.is(BURST) && r.threads == t) {
+                    double[] q = perRecordQuartiles(r);
+                    double min = java.util.Arrays.stream(perRecord(r)).min().orElse(Double.NaN);
+                    line("| " + label(r.queue) + " | " + t + " | **" + ns(median(r)) + "** | " + ns(q[0]) + "–" + ns(q[1])
+                            + " | " + ns(min) + " | " + mops(t * 1e9 / median(r)) + " |");
+                }
+            }
+        }
+        line("");
+    }
+
+    /** A burst row's iterations as ns per record. */
+    static double[] perRecord(Row r) {
+        double[] out = r.raw.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] /= RoomBurstBench.BURST;
+        }
+        return out;
+    }
+
+    static double median(Row r) {
+        double[] xs = perRecord(r);
+        java.util.Arrays.sort(xs);
+        return xs.length == 0 ? Double.NaN
+                : xs.length % 2 == 1 ? xs[xs.length / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2;
+    }
+
+    static double[] perRecordQuartiles(Row r) {
+        double[] q = Verdict.quartiles(perRecord(r));
+        return q == null ? new double[] {Double.NaN, Double.NaN} : q;
     }
 
     private void target(String what, String measured, String verdict) {
@@ -468,6 +568,7 @@ public final class B1Report {
         String regime;
         double score;
         double error;
+        double[] raw = new double[0]; // every measured iteration's score, all forks
         double allocNorm = Double.NaN;
         double records = Double.NaN;
         double drops = Double.NaN;
@@ -548,6 +649,16 @@ public final class B1Report {
                 }
                 r.score = number(primary.get("score"));
                 r.error = number(primary.get("scoreError"));
+                Object rawData = primary.get("rawData");
+                if (rawData instanceof List) {
+                    List<Double> all = new ArrayList<>();
+                    for (Object fork : (List<Object>) rawData) {
+                        for (Object it : (List<Object>) fork) {
+                            all.add(number(it));
+                        }
+                    }
+                    r.raw = all.stream().mapToDouble(Double::doubleValue).toArray();
+                }
                 Map<String, Object> secondary = (Map<String, Object>) m.get("secondaryMetrics");
                 if (secondary != null) {
                     r.allocNorm = secondaryScore(secondary, "gc.alloc.rate.norm");

@@ -26,6 +26,9 @@ abstract class BaselineQueue {
     /** Consumer side: moves up to {@code max} events into {@code into}; returns how many. */
     abstract int drain(List<BenchEvent> into, int max);
 
+    /** Events queued now (approximate while producers run); for a harness waiting for the consumer. */
+    abstract int size();
+
     /**
      * The queue named by the benchmark parameter.
      *
@@ -75,6 +78,11 @@ abstract class BaselineQueue {
         int drain(List<BenchEvent> into, int max) {
             return queue.drainTo(into, max);
         }
+
+        @Override
+        int size() {
+            return queue.size();
+        }
     }
 
     /**
@@ -112,6 +120,11 @@ abstract class BaselineQueue {
             }
             return n;
         }
+
+        @Override
+        int size() {
+            return size.get();
+        }
     }
 
     /**
@@ -133,6 +146,11 @@ abstract class BaselineQueue {
         @Override
         int drain(List<BenchEvent> into, int max) {
             return max <= 0 ? 0 : queue.drain(into::add, max);
+        }
+
+        @Override
+        int size() {
+            return queue.size();
         }
     }
 }

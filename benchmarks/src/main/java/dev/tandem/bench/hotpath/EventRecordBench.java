@@ -191,6 +191,10 @@ public class EventRecordBench {
             type.record(TAGS, ++books.records, 42L);
         }
 
+        SinkStats stats() {
+            return pipeline.sinkStats(SINK);
+        }
+
         @Override
         void iterationStarts() {
             SinkStats s = pipeline.sinkStats(SINK);
@@ -239,7 +243,11 @@ public class EventRecordBench {
         private final BenchEvent prebuilt; // null: build an event per record, as a user would
 
         BaselineProducer(String kind, SinkWork work) {
-            queue = BaselineQueue.create(kind, CAPACITY);
+            this(kind, work, CAPACITY);
+        }
+
+        BaselineProducer(String kind, SinkWork work, int capacity) {
+            queue = BaselineQueue.create(kind, capacity);
             consumer = new BatchConsumer(queue, work, BATCH);
             prebuilt = kind.equals("mpsc_prebuilt") ? new BenchEvent(type, System.currentTimeMillis(), TAGS, 1, 42L,
                     0, 0, 0, 0) : null;
@@ -258,6 +266,10 @@ public class EventRecordBench {
             if (!queue.offer(e)) {
                 books.drops++;
             }
+        }
+
+        BaselineQueue queue() {
+            return queue;
         }
 
         @Override

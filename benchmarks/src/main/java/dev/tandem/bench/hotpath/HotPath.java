@@ -31,10 +31,10 @@ public final class HotPath {
     static final String PKG = "dev\\.tandem\\.bench\\.hotpath\\.";
     /** Run with one producer thread: everything. */
     static final List<String> ONE_THREAD = List.of(PKG + "EventRecordBench\\.", PKG + "CounterBench\\.",
-            PKG + "ReferenceBench\\.");
+            PKG + "ReferenceBench\\.", PKG + "RoomBurstBench\\.");
     /** Run with two: the contended cases, and the pacing alone to subtract from them. */
     static final List<String> TWO_THREADS = List.of(PKG + "EventRecordBench\\.", PKG + "CounterBench\\.",
-            PKG + "ReferenceBench\\.pace$");
+            PKG + "ReferenceBench\\.pace$", PKG + "RoomBurstBench\\.");
 
     private HotPath() {}
 

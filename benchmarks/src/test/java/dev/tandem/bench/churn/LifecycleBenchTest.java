@@ -32,7 +32,7 @@ class LifecycleBenchTest {
         String text = log.toString(StandardCharsets.UTF_8);
 
         boolean virtual = ConnectionManager.virtualThreadsSupported();
-        assertEquals(virtual ? 6 : 4, o.results.size(), o.results.keySet().toString());
+        assertEquals(virtual ? 8 : 5, o.results.size(), o.results.keySet().toString());
         for (Map.Entry<String, List<RunResult>> e : o.results.entrySet()) {
             assertEquals(2, e.getValue().size(), e.getKey() + " ran once per round");
             for (RunResult r : e.getValue()) {

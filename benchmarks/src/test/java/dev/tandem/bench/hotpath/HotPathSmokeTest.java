@@ -31,6 +31,7 @@ class HotPathSmokeTest {
         assertEquals(32, count(rows, "EventRecordBench.record"), "event cases");
         assertEquals(6, count(rows, "CounterBench."), "counter cases");
         assertEquals(6, count(rows, "ReferenceBench."), "yardsticks");
+        assertEquals(8, count(rows, "RoomBurstBench.record"), "burst cases: 4 queues at 1 and 2 producers");
         for (B1Report.Row r : rows) {
             String what = r.benchmark + " " + r.queue + " " + r.regime + " t" + r.threads;
             assertTrue(r.score > 0 && !Double.isNaN(r.score), what + ": score " + r.score);
@@ -61,13 +62,15 @@ class HotPathSmokeTest {
         String text = Files.readString(md, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("### B1"), text);
         assertTrue(text.contains("Smoke pass"), "a quick pass says its figures are not measurements");
-        for (String heading : List.of("#### Targets", "#### Recording an event, queue with room",
+        for (String heading : List.of("#### Targets", "#### Targets, from bursts into a queue with room (no pacing)",
+                "#### Recording an event in bursts, queue with room", "#### Recording an event, queue with room",
                 "#### Recording an event, flooded queue", "#### Incrementing a counter", "#### Yardsticks")) {
             assertTrue(text.contains(heading), "missing " + heading + " in\n" + text);
         }
         for (String q : B1Report.QUEUES) {
-            // one row per producer count in each of the two event tables
-            assertEquals(4, text.split(java.util.regex.Pattern.quote("| " + B1Report.label(q) + " |"), -1).length - 1,
+            // one row per producer count in each of the two event tables, and in the burst table for its four
+            int bursts = List.of("tandem", "mpsc_prebuilt", "mpsc_bare", "abq_offer").contains(q) ? 2 : 0;
+            assertEquals(4 + bursts, text.split(java.util.regex.Pattern.quote("| " + B1Report.label(q) + " |"), -1).length - 1,
                     q + " rows in\n" + text);
         }
         assertTrue(!text.contains("not measured"), "every target has its figures:\n" + text);
