@@ -38,8 +38,10 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *       queue like any other, so what was queued before it is written first. After its budget
  *       ({@link PairHost#readerInlineBudget}: {@link #INLINE_BUDGET} messages in a manager) the
  *       reader releases the side (DRAINING → IDLE) and schedules a drain for the rest as a send
- *       would (IDLE → SCHEDULED): no new state, the same release and re-check. A send while DRAINING, on any thread, only queues: no burst runs
- *       inside another.</li>
+ *       would (IDLE → SCHEDULED): no new state, the same release and re-check. A send while
+ *       DRAINING, on any thread, only queues: no burst runs inside another. The writer side never
+ *       releases the pair's last token inside such a send (the reader, still running, holds its
+ *       own), so no hook runs inside it.</li>
  *   <li><b>Made on demand.</b> A pair makes its side at its first send; until then it reads the
  *       shared {@link #UNUSED}, and a pair that closes first gets the shared {@link #ENDED_UNUSED}
  *       by the same CAS on its field (see {@code PairImpl.outbound}). Idle pairs that never sent
@@ -88,7 +90,7 @@ final class WriteSide<M> {
     @SuppressWarnings("rawtypes")
     private static final AtomicLongFieldUpdater<WriteSide> DROPPED = AtomicLongFieldUpdater.newUpdater(WriteSide.class, "dropped");
 
-    /** The most messages a reader writes in one inline burst before it hands the rest to a side thread (the manager's budget). */
+    /** The most messages a reader writes in one inline burst before it hands the rest on (a manager's budget). */
     static final int INLINE_BUDGET = 16;
 
     private final Owner<M> pair;

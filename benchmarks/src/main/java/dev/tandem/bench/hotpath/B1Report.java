@@ -354,6 +354,10 @@ public final class B1Report {
         if (Double.isNaN(ratio)) {
             return "not measured";
         }
+        if (a <= 0 || b <= 0) { // a pacing-subtracted cost at or below zero has no meaningful ratio
+            return "inconclusive (" + (b <= 0 ? "the baseline" : "the measured cost") + " is at or below zero once the"
+                    + " pacing is subtracted: below what this method resolves)";
+        }
         if (!Double.isNaN(ea) && !Double.isNaN(eb)) {
             double lo = (a - ea) / (b + eb);
             double hi = b - eb > 0 ? (a + ea) / (b - eb) : Double.POSITIVE_INFINITY;

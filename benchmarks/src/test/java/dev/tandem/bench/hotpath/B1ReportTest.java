@@ -51,6 +51,9 @@ class B1ReportTest {
         assertTrue(B1Report.judgeRatio(100, 5, 20, 1, 4, true).equals("met"), "95/21 = 4.5 at worst");
         assertTrue(B1Report.judgeRatio(100, 5, 20, 5, 4, true).startsWith("inconclusive"), "95/25 = 3.8 .. 105/15 = 7");
         assertTrue(B1Report.judgeRatio(60, 5, 20, 1, 4, true).equals("**missed**"), "65/19 = 3.4 at best");
+        // a floor that measures below zero once the pacing is subtracted (B1, 2026-12-03: -0.51 ns) has no ratio
+        assertTrue(B1Report.judgeRatio(84, 47, -0.51, 0.2, 1.2, false).startsWith("inconclusive (the baseline is at or below zero"),
+                B1Report.judgeRatio(84, 47, -0.51, 0.2, 1.2, false));
         assertTrue(B1Report.judgeRatio(160, 50, 600, 2800, 4, true).startsWith("inconclusive"),
                 "a denominator whose interval reaches zero allows any ratio");
         assertTrue(B1Report.judgeRatio(11, 0.2, 10, 0.2, 1.2, false).equals("met"));
