@@ -6,7 +6,9 @@ import java.util.concurrent.CompletionStage;
  * One connection's reader and writer, living and dying together (G1–G7). Obtain one from
  * {@link ConnectionManager#open} or {@link ConnectionManager#pair}.
  *
- * <p>All methods are thread-safe and none blocks.
+ * <p>All methods are thread-safe and none blocks, with one opt-in exception: under
+ * {@link ConnectionManager.Builder#readerWritesInline(boolean)} a {@link #send} called by the
+ * pair's own reader may write right there, up to the write timeout.
  *
  * @param <M> the type of outbound message
  */
@@ -17,7 +19,10 @@ public interface ConnectionPair<M> {
     PairState state();
 
     /**
-     * Queues a message for the writer. Never blocks: returns {@link SendResult#ACCEPTED},
+     * Queues a message for the writer. Never blocks (but for the pair's own reader under
+     * {@code readerWritesInline}, whose send writes while no drain runs, up to the write timeout;
+     * an error of the JVM, such as {@link OutOfMemoryError}, from that write is rethrown to the
+     * reader after the pair is closed): returns {@link SendResult#ACCEPTED},
      * {@link SendResult#CLOSED} if the pair is closing or closed, or {@link SendResult#OVERFLOW}
      * when the bounded queue is full (see {@link OverflowPolicy}).
      *

@@ -402,6 +402,11 @@ final class PairImpl<M> implements ConnectionPair<M>, PairContext<M>, StreamProg
         return life.reason();
     }
 
+    /** For the models: whether the writer side says a write is in progress. */
+    boolean writerWriting() {
+        return seen().writing();
+    }
+
     WriteSide.Drain writerState() {
         return seen().state();
     }

@@ -213,7 +213,13 @@ final class WriteSide<M> {
         } catch (Throwable t) { // user code
             error = t;
         }
-        writing = false;
+        if (ending) {
+            // Only while the side is still this burst's (DRAINING or STOPPING until end()): once
+            // released to IDLE, the next burst may already be inside a write, and clearing its flag
+            // would hide that write from the write timeout and from the closer's wake-up. On the
+            // release path the flag was cleared after the last write.
+            writing = false;
+        }
         if (error != null) {
             pair.closeWith(CloseReason.WRITER_ERROR, error);
         }

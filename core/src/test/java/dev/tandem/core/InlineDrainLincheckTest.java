@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The reader writing its own sends ({@code readerWritesInline}) under Lincheck: the pair's reader
  * sends two messages and returns (which closes the pair, READER_EOF), while other threads send,
- * run drains and close. The reader's inline budget is 1, so its second message always meets the
- * hand-off to a side thread (release to IDLE, then a drain scheduled for what is left).
+ * run drains and close. The reader's inline budget is 1, so a burst of the reader that finds
+ * another thread's message queued behind the one it wrote hands it off to a side thread (release
+ * to IDLE, then a drain scheduled for what is left).
  *
  * <p>Whatever the order: two writes never overlap (an inline burst and a pooled drain never run
  * at once); no write starts once the writer side has ended; the reader's messages are written in
@@ -31,13 +32,17 @@ import org.junit.jupiter.api.Timeout;
  * close says 2"; the hand-off moving to SCHEDULED with a plain write instead of the CAS from IDLE:
  * a send in the gap schedules a second drain, "written 2 but the close says 1"; the hand-off
  * releasing without scheduling what is left: "stranded as the reader returned: 1 message(s)
- * queued, writer side IDLE, nothing in flight".
+ * queued, writer side IDLE, nothing in flight"; and a burst clearing {@code writing} after it
+ * released the side (found in review): the next burst's write is hidden from the write timeout,
+ * "a write ran while the writer side said no write was in progress".
  */
 @Timeout(300)
 public class InlineDrainLincheckTest {
     private final AtomicInteger inWrite = new AtomicInteger();
     private final AtomicInteger overlaps = new AtomicInteger();
     private final AtomicInteger writesAfterEnd = new AtomicInteger();
+    /** Writes during which the writer side did not say it was writing (the write timeout could not see them). */
+    private final AtomicInteger unannounced = new AtomicInteger();
     private final List<String> written = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     /** Accepted by a send that returned with the pair no longer open: it raced the close. */
@@ -63,7 +68,13 @@ public class InlineDrainLincheckTest {
             if (writerState() == WriteSide.Drain.ENDED) {
                 writesAfterEnd.incrementAndGet();
             }
+            if (!writerWriting()) {
+                unannounced.incrementAndGet();
+            }
             written.add(m);
+            if (!writerWriting()) { // a burst that left may not clear the flag of the one writing now
+                unannounced.incrementAndGet();
+            }
             inWrite.decrementAndGet();
         };
         ReadLoop<String> readLoop = ctx -> {
@@ -75,6 +86,10 @@ public class InlineDrainLincheckTest {
                 new CleanupHook[] {info -> hookRuns.incrementAndGet()});
         pair.start();
         reader = host.sides.poll(); // the reader's run: the model's reader() runs it
+    }
+
+    private boolean writerWriting() {
+        return pair.writerWriting();
     }
 
     private WriteSide.Drain writerState() {
@@ -143,6 +158,7 @@ public class InlineDrainLincheckTest {
         }
         check(strandedAtReturn == null, "stranded as the reader returned: " + strandedAtReturn);
         check(overlaps.get() == 0, "two writes overlapped");
+        check(unannounced.get() == 0, "a write ran while the writer side said no write was in progress");
         check(writesAfterEnd.get() == 0, "a write started after the writer side ended");
         int r1 = written.indexOf("r1");
         int r2 = written.indexOf("r2");
@@ -179,6 +195,17 @@ public class InlineDrainLincheckTest {
     void theReadersBurstRacesAPooledDrainAndAClose() {
         ModelHost.modelCheckScenario(getClass(), 3000, new String[] {"reader"}, new String[] {"send", "drain"},
                 new String[] {"drain", "close"});
+    }
+
+    /**
+     * The reader's burst leaving while the next one writes: a send on another thread finds the side
+     * released and schedules a drain, which writes while the reader's burst is still on its way out.
+     * Seen failing with the burst clearing {@code writing} after its release put back: "a write ran
+     * while the writer side said no write was in progress".
+     */
+    @Test
+    void aBurstOnItsWayOutLeavesTheNextBurstsWriteVisible() {
+        ModelHost.modelCheckScenario(getClass(), 3000, new String[] {"reader"}, new String[] {"send", "drain"});
     }
 
     @Test

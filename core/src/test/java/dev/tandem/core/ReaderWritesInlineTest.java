@@ -195,9 +195,11 @@ class ReaderWritesInlineTest {
     @EnumSource(ThreadMode.class)
     void aReaderBlockedInItsOwnWriteIsCutOffByTheWriteTimeout(ThreadMode mode) throws Exception {
         String big = "x".repeat(256 * 1024);
+        Threads seen = new Threads();
         ReadLoop<String> repliesBig = ctx -> {
             BufferedReader in = new BufferedReader(new InputStreamReader(ctx.input(), StandardCharsets.UTF_8));
             while (in.readLine() != null) {
+                seen.readers.add(Thread.currentThread());
                 ctx.pair().send(big);
             }
         };
@@ -205,7 +207,7 @@ class ReaderWritesInlineTest {
                 .build();
         loopback = new Loopback(s -> {
             s.setSendBufferSize(32 * 1024);
-            accepted.add(manager.open(s, repliesBig, TestSupport.writeLines()));
+            accepted.add(manager.open(s, repliesBig, seen.write()));
         });
         try (Socket client = loopback.connect()) { // sends requests, never reads a reply
             client.setReceiveBufferSize(32 * 1024);
@@ -218,5 +220,6 @@ class ReaderWritesInlineTest {
             CloseInfo info = await(pair.closeFuture());
             assertEquals(CloseReason.WRITE_TIMEOUT, info.reason(), info.toString());
         }
+        assertEquals(seen.readers, seen.writers, "the write cut off was the reader's own, on its thread");
     }
 }

@@ -44,8 +44,12 @@ public final class Batch {
 
     /** Builds a batch, for a sink's own unit tests; the lists are copied. */
     public static Batch of(String sinkName, long timestampMillis, List<Event> events, List<Measurement> metrics) {
+        Measurement[] values = new Measurement[metrics.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = metrics.get(i).immutable(); // a measurement taken from a lent batch may be reused
+        }
         return new Batch(Objects.requireNonNull(sinkName, "sinkName"), 1, 1, timestampMillis,
-                List.copyOf(events), List.copyOf(metrics), false);
+                List.copyOf(events), List.of(values), false);
     }
 
     /** For the delivery loop: the one batch it lends its sink on every publish, over its reused lists. */

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * array of {@code batchSize} events, filled from the stripes and cleared after each publish; the
  * sink is lent one {@link Batch} over that array and a reused metrics array (see Batch's
  * lifetime contract: it expires when publish returns); the metrics snapshot measures into that
- * array, allocating a {@link Measurement} only for a metric whose value changed. What a sink or a
- * gauge function allocates is its own.
+ * array, allocating a {@link Measurement} only for a metric whose value changed, or, for a sink
+ * that {@link StatsSink#acceptsReusedMeasurements() accepts reused ones}, updating that metric's
+ * measurement in place: nothing at all. What a sink or a gauge function allocates is its own.
  *
  * <p>Waking: while events flow fast (the last drain took at least an eighth of a batch), the
  * loop naps {@value #NAP_NANOS} ns at a time without advertising itself as parked, so producers
@@ -82,7 +83,9 @@ final class DeliveryLoop implements Runnable {
     private static boolean acceptsReused(SinkChannel ch) {
         try {
             return ch.sink.acceptsReusedMeasurements();
-        } catch (RuntimeException e) { // user code
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable e) { // user code
             log.warn("Tandem stats sink '{}' threw from acceptsReusedMeasurements(); it gets immutable measurements",
                     ch.name, e);
             return false;

@@ -27,7 +27,7 @@ public final class Measurement {
     private final Tags tags;
     private final Kind kind;
     private final boolean reused;
-    // final but on a reused measurement, which only its delivery thread updates, between publishes
+    // effectively final, except on a reused measurement: only its delivery thread updates it, between publishes
     private long count;
     private double value;
 

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * ({@code ordered}, replaced under the registry's lock on register and remove), so sinks see a
  * stable order and a reader iterates it without a lock or an iterator. {@link #snapshotInto}
  * runs on delivery threads: it measures into the caller's own array and allocates only a
- * {@link Measurement} for a metric whose value changed since that caller's previous snapshot
- * (measurements are immutable, so an unchanged one is handed out again). A gauge function
+ * {@link Measurement} for a metric whose value changed since that caller's previous snapshot (an
+ * unchanged one is handed out again), or, when the caller's sink accepts reused measurements,
+ * updates that metric's own measurement in place on the delivery thread. {@link #snapshot()}, for
+ * callers on any thread, always builds new immutable ones. A gauge function
  * runs on the delivery thread inside the publish timeout, so a hanging one marks that sink
  * STALLED rather than freezing anything else.
  */

@@ -159,8 +159,9 @@ final class JvmThreadDump {
             joinUninterruptibly(writer); // the file is deleted next: the writer must be done with it
             rethrowDumpFailure(failure.get(), e);
             throw e;
+        } finally {
+            joinUninterruptibly(writer); // also after an Error: never delete the file under the writer
         }
-        joinUninterruptibly(writer); // the reader saw the end only after the writer ended; this is quick
         rethrowDumpFailure(failure.get(), null);
         return read;
     }
