@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       while a shutdown starts re-checks the state after it registered: either the shutdown's pass
  *       over the registry sees it, or the pair sees the shutdown and closes itself.</li>
  *   <li><b>Timer.</b> One thread ticks every {@code tickNanos}: it retries teardown work that got
- *       no thread, then checks every pair's deadlines; it never blocks and runs no user code. It
+ *       no thread, starts more cleanup drainers when those there are blocked ({@link CleanupLane}),
+ *       then checks every pair's deadlines; it never blocks and runs no user code. It
  *       ends after TERMINATED once the last pair (a STUCK one included) is gone.</li>
  *   <li><b>Logging</b> under the logger {@code dev.tandem.core.ConnectionManager}, the name users
  *       configure.</li>
@@ -55,6 +56,7 @@ final class PairRegistry implements PairHost {
     private final CleanupHook[] hooks;
     private final ThreadPool sides;
     private final ThreadPool cleanup;
+    private final CleanupLane offThread;
     private final long idleNanos;
     private final long writeNanos;
     private final long graceNanos;
@@ -93,6 +95,8 @@ final class PairRegistry implements PairHost {
         this.tickNanos = b.timerTick != null ? Checks.saturatedNanos(b.timerTick) : defaultTick(idleNanos, writeNanos, graceNanos, hookNanos);
         this.sides = new ThreadPool(this.threads, this.virtual, "tandem-pool", 60);
         this.cleanup = new ThreadPool(this.threads, this.virtual, "tandem-cleanup", 2, true);
+        // one drainer per core takes a burst of closes (a shutdown) without a thread per close
+        this.offThread = new CleanupLane(cleanup::execute, clock, Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.recentlyClosed = new ClosedRing(b.recentlyClosed);
         long now = clock.nanoTime();
         this.hookLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
@@ -206,7 +210,7 @@ final class PairRegistry implements PairHost {
 
     @Override
     public void runOffThread(Runnable task) {
-        cleanup.execute(task);
+        offThread.execute(task);
     }
 
     @Override
@@ -251,7 +255,9 @@ final class PairRegistry implements PairHost {
     private void runTimer() {
         while (!(state.get() == Lifecycle.TERMINATED && registry.isEmpty() && !cleanup.hasDeferred())) {
             cleanup.retryDeferred(); // teardown work no thread could be started for yet
-            tick(clock.nanoTime());
+            long now = clock.nanoTime();
+            offThread.compensate(now, tickNanos); // more cleanup threads when those there are blocked
+            tick(now);
             LockSupport.parkNanos(this, tickNanos);
         }
     }

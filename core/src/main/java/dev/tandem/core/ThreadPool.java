@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Threads a manager owns: one pool runs its pairs' readers and drains, another the rare teardown
- * work that must not run where it was triggered (closing a resource that may block, hooks of a
- * STUCK pair, the hooks after one that was cut off).
+ * Threads a manager owns: one pool runs its pairs' readers and drains, another the drainers of its
+ * {@link CleanupLane}, which run the rare teardown work that must not run where it was triggered
+ * (closing a resource that may block, hooks of a STUCK pair, the hooks after one that was cut off).
  *
  * <h2>Implementation notes</h2>
  * <ul>

@@ -40,7 +40,7 @@ class ResourceCloseTest {
     }
 
     /** An in-memory resource: its close wakes whoever waits for it and records who closed it. */
-    static final class Probe implements AutoCloseable {
+    static class Probe implements AutoCloseable {
         final CountDownLatch closed = new CountDownLatch(1);
         final AtomicInteger closes = new AtomicInteger();
         final List<String> closedBy = new CopyOnWriteArrayList<>();
@@ -191,5 +191,59 @@ class ResourceCloseTest {
         assertEquals(1, info.messagesUnsent());
         assertEquals(1, probe.closes.get(), "closed once");
         assertTrue(probe.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + probe.closedBy);
+    }
+
+    /**
+     * Closes that block do not hold the others back past the timer's next tick: the cleanup lane
+     * starts more threads when all of its own are stuck in a close. As many hanging closes as the
+     * lane starts threads for at once (one per core), then one that does not hang: it completes
+     * while the others still hang.
+     */
+    @ParameterizedTest
+    @EnumSource(ThreadMode.class)
+    void closesThatHangDelayAnotherPairsCloseByATickAtMost(ThreadMode mode) throws Exception {
+        manager = mode.configure(ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30))
+                .timerTick(Duration.ofMillis(20))).build();
+        CountDownLatch release = new CountDownLatch(1);
+        int hanging = Runtime.getRuntime().availableProcessors();
+        CountDownLatch allInClose = new CountDownLatch(hanging);
+        List<ConnectionPair<String>> stuckInClose = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < hanging; i++) {
+                Probe hangs = new Probe() {
+                    @Override
+                    public void close() {
+                        allInClose.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        super.close();
+                    }
+                };
+                ConnectionPair<String> p = manager.open(hangs, ctx -> hangs.awaitClosed(), (m, ctx) -> { });
+                stuckInClose.add(p);
+                assertTrue(p.close());
+            }
+            assertTrue(allInClose.await(TestSupport.WAIT.toSeconds(), TimeUnit.SECONDS), "every hanging close began");
+
+            Probe fine = new Probe();
+            ConnectionPair<String> p = manager.open(fine, ctx -> fine.awaitClosed(), (m, ctx) -> { });
+            assertTrue(p.close());
+            CloseInfo info = TestSupport.await(p.closeFuture()); // would hang without more cleanup threads
+
+            assertEquals(CloseReason.EXPLICIT, info.reason());
+            assertEquals(1, fine.closes.get());
+            assertTrue(fine.closedBy.get(0).startsWith("tandem-cleanup-"), "closed by " + fine.closedBy);
+            for (ConnectionPair<String> h : stuckInClose) {
+                assertEquals(PairState.CLOSING, h.state(), "the hanging ones are still in their close");
+            }
+        } finally {
+            release.countDown();
+        }
+        for (ConnectionPair<String> h : stuckInClose) {
+            assertEquals(CloseReason.EXPLICIT, TestSupport.await(h.closeFuture()).reason());
+        }
     }
 }

@@ -1,0 +1,213 @@
+package dev.tandem.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cleanup lane on real threads: a burst of tasks costs a few threads, not one each; a task
+ * that blocks holds the others back only until the timer's next look; a task that throws does not
+ * take its drainer down.
+ */
+@Timeout(60)
+class CleanupLaneTest {
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final TimeSource clock = new TimeSource() {
+        @Override
+        public long nanoTime() {
+            return now.get();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return 0;
+        }
+    };
+    private final AtomicInteger threadsStarted = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private CleanupLane lane(int eager) {
+        return new CleanupLane(d -> {
+            threadsStarted.incrementAndGet();
+            Thread t = new Thread(d, "lane-test-" + threadsStarted.get());
+            t.setDaemon(true);
+            t.start();
+        }, clock, eager);
+    }
+
+    @AfterEach
+    void unblock() {
+        release.countDown();
+    }
+
+    private void blockUntilReleased() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch, String what) throws InterruptedException {
+        assertTrue(latch.await(10, TimeUnit.SECONDS), what + " within 10 s");
+    }
+
+    private static void awaitNoDrainers(CleanupLane lane) throws InterruptedException {
+        awaitDrainers(lane, 0);
+    }
+
+    private static void awaitDrainers(CleanupLane lane, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lane.drainers() != n) {
+            assertTrue(System.nanoTime() < deadline, "drainers counted after 10 s: " + lane.drainers() + " (expected " + n + ")");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aBurstOfTasksRunsOnTheEagerDrainersOnly() throws Exception {
+        CleanupLane lane = lane(2);
+        CountDownLatch bothBusy = new CountDownLatch(2);
+        for (int i = 0; i < 2; i++) {
+            lane.execute(() -> {
+                bothBusy.countDown();
+                blockUntilReleased();
+            });
+        }
+        await(bothBusy, "two drainers busy");
+        int tasks = 10_000;
+        CountDownLatch allRan = new CountDownLatch(tasks);
+        for (int i = 0; i < tasks; i++) {
+            lane.execute(allRan::countDown);
+        }
+        assertEquals(2, threadsStarted.get(), "the burst started no thread while two drainers were counted");
+        release.countDown();
+        await(allRan, "all " + tasks + " tasks ran");
+        assertEquals(2, threadsStarted.get(), "two threads ran all " + (tasks + 2) + " tasks");
+        awaitNoDrainers(lane);
+        assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void aBlockedTaskHoldsTheOthersBackOnlyUntilTheTimerLooks() throws Exception {
+        CleanupLane lane = lane(1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        lane.execute(() -> {
+            blocked.countDown();
+            blockUntilReleased();
+        });
+        await(blocked, "the first task blocked");
+        CountDownLatch second = new CountDownLatch(1);
+        lane.execute(second::countDown);
+
+        lane.compensate(now.get() + 100, 100); // blocked for exactly one stall period: not yet stalled
+        assertEquals(1, threadsStarted.get(), "no drainer added before the blocked one has stalled");
+        assertFalse(second.await(50, TimeUnit.MILLISECONDS), "the second task waits behind the blocked one");
+
+        lane.compensate(now.get() + 101, 100);
+        await(second, "the second task ran on a drainer the timer added");
+        assertEquals(2, threadsStarted.get());
+        awaitDrainers(lane, 1); // the added drainer leaves; the blocked one is still counted
+        assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void drainersDoubleEachTickWhileAllOfThemAreBlocked() throws Exception {
+        CleanupLane lane = lane(1);
+        int blockers = 4;
+        AtomicInteger inside = new AtomicInteger();
+        for (int i = 0; i < blockers; i++) {
+            lane.execute(() -> {
+                inside.incrementAndGet();
+                blockUntilReleased();
+            });
+        }
+        awaitInside(inside, 1);
+        lane.compensate(now.get() + 1_000, 100); // one stalled drainer: one more
+        awaitInside(inside, 2);
+        assertEquals(2, lane.drainers());
+        lane.compensate(now.get() + 2_000, 100); // two stalled: two more
+        awaitInside(inside, 4);
+        assertEquals(4, lane.drainers());
+        lane.compensate(now.get() + 3_000, 100); // nothing waits: none more
+        assertEquals(blockers, threadsStarted.get(), "one thread a blocked task, no more");
+        release.countDown();
+        awaitNoDrainers(lane);
+    }
+
+    private static void awaitInside(AtomicInteger inside, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (inside.get() != n) {
+            assertTrue(System.nanoTime() < deadline, "tasks blocked after 10 s: " + inside.get() + " (expected " + n + ")");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    void aTaskThatThrowsDoesNotStopItsDrainer() throws Exception {
+        CleanupLane lane = lane(1);
+        CountDownLatch blocked = new CountDownLatch(1);
+        lane.execute(() -> {
+            blocked.countDown();
+            blockUntilReleased();
+        });
+        await(blocked, "the first task blocked");
+        CountDownLatch after = new CountDownLatch(1);
+        lane.execute(() -> {
+            throw new IllegalStateException("a task's bug");
+        });
+        lane.execute(after::countDown);
+        release.countDown();
+        await(after, "the task after the one that threw ran");
+        assertEquals(1, threadsStarted.get(), "on the same drainer");
+        awaitNoDrainers(lane);
+    }
+
+    @Test
+    void aTaskAddedFromManyThreadsRunsOnceAndNoneIsStranded() throws Exception {
+        CleanupLane lane = lane(2);
+        int threads = 4;
+        int each = 20_000;
+        AtomicInteger ran = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        Thread[] adders = new Thread[threads];
+        for (int i = 0; i < threads; i++) {
+            adders[i] = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int j = 0; j < each; j++) {
+                    lane.execute(ran::incrementAndGet);
+                    if ((j & 255) == 0) {
+                        Thread.yield(); // let the drainers empty the queue and leave now and then
+                    }
+                }
+            });
+            adders[i].start();
+        }
+        go.countDown();
+        for (Thread a : adders) {
+            a.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(a.isAlive());
+        }
+        awaitNoDrainers(lane);
+        assertEquals(threads * each, ran.get(), "every task ran exactly once");
+        assertEquals(0, lane.queued());
+    }
+
+    @Test
+    void anEagerCountBelowOneIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> lane(0));
+    }
+}
