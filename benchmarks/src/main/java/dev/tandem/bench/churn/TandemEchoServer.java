@@ -51,9 +51,12 @@ final class TandemEchoServer extends ChurnServer {
     }
 
     /**
-     * Reader and writer threads of pairs, listed by the JDK; -1 on virtual threads, which it does
-     * not list. The side thread that completes a pair's close future still has to return from its
-     * run method, so each listed thread gets a moment (at most 2 s for all) to end first.
+     * Threads serving a pair now (named {@code tandem-<id>-reader/writer}), listed by the JDK; -1 on
+     * virtual threads, which it does not list. A pooled thread takes its pool name back once its
+     * side has returned, and the side thread that completes a pair's close future still has to
+     * return from its run method: so this looks again, for at most 2 s, until no thread bears a
+     * pair's name. (It used to join each thread so named: a pooled thread never ends, so one caught
+     * between completing the future and taking back its pool name counted as left open.)
      */
     @Override
     public long liveThreads() {
@@ -61,21 +64,23 @@ final class TandemEchoServer extends ChurnServer {
             return -1;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        long alive = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (!t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
-                continue;
+        while (true) {
+            long serving = 0;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.isAlive() && t.getName().matches("tandem-[0-9]+-(reader|writer)")) {
+                    serving++;
+                }
+            }
+            if (serving == 0 || System.nanoTime() >= deadline) {
+                return serving;
             }
             try {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                alive++;
+                return serving;
             }
         }
-        return alive;
     }
 
     @Override
