@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code close()} may block, the hooks of a STUCK pair, the hooks after one that was cut off. Tasks
  * wait in one queue and a few drainer threads run them in turn, so a burst of closes (a shutdown of
  * a million pairs over a transport that is not a JDK socket) costs a few threads, not one thread a
- * task. A task that blocks delays the others by at most one timer tick: the timer then starts more
- * drainers.
+ * task. A task that blocks holds the others back until the timer's next look at most: the timer then
+ * counts its drainer out and starts others.
  *
  * <h2>Implementation notes</h2>
  * <ul>
@@ -23,24 +25,33 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Drainer count.</b> {@code drainers} counts the drainers started and not yet gone, the
  *       ones still waiting for a thread included (a fall-back pool may defer them to the timer).
  *       {@code execute} adds the task, then starts a drainer if fewer than {@code eager} are
- *       counted. A drainer that finds the queue empty takes itself off the count and then looks at
- *       the queue again; if a task arrived it counts itself back in (when there is room) and goes
- *       on. Both are volatile write-then-read pairs (Dekker): a task added while the last drainer
- *       leaves is seen by one of the two, so no task is ever stranded with no drainer counted.
- *       Modelled in {@code CleanupLaneLincheckTest}.</li>
- *   <li><b>Blocking.</b> A drainer publishes when it began its current task. Each tick the timer
- *       looks: if tasks are waiting and every drainer that runs has been in its task for longer than
- *       a tick, it starts as many more as are stalled (at most as many as tasks wait): a queue
- *       behind blocked closes gets drainers twice as fast each tick. A drainer still waiting for a
- *       thread is not stalled: nothing more could start either.</li>
+ *       counted besides the hung ones. A drainer that finds the queue empty takes itself off the
+ *       count and then looks at the queue again; if a task arrived it counts itself back in (when
+ *       there is room) and goes on. Both are volatile write-then-read pairs (Dekker): a task added
+ *       while the last drainer leaves is seen by one of the two, so no task is ever stranded with
+ *       no drainer counted. Modelled in {@code CleanupLaneLincheckTest}. A drainer that leaves any
+ *       other way (an error in this class's own code) takes itself off the count and starts a
+ *       replacement if tasks wait.</li>
+ *   <li><b>Blocking.</b> Each tick the timer counts as hung every drainer that has been in one
+ *       task for longer than a tick ({@code hung}, until that task returns), so tasks added later
+ *       start drainers of their own; and when the oldest waiting task has waited longer than a tick
+ *       it starts more drainers, as many as are counted (at most {@value #MAX_STARTS_PER_TICK} a
+ *       tick). Time here is {@link System#nanoTime()}, not the manager's {@link TimeSource}: a
+ *       stall is a thread's, and a test clock that stands still must not hide one. No drainer is
+ *       added while a counted one still waits for a thread: it could not start either.</li>
  *   <li><b>Interrupts.</b> A drainer clears its interrupt status before each task: a hook cut off
  *       by the timer absorbs its own interrupt ({@link HookRun}), and nothing else interrupts a
  *       cleanup thread.</li>
+ *   <li><b>Order.</b> {@code add} to the queue and a drainer's {@code poll} are a happens-before
+ *       edge ({@link ConcurrentLinkedQueue}): a task sees what its submitter wrote before
+ *       {@code execute}.</li>
  * </ul>
  */
 final class CleanupLane {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
 
+    /** The most drainers the timer starts in one tick. */
+    static final int MAX_STARTS_PER_TICK = 64;
     /** Marks a drainer between tasks. */
     private static final long IDLE = Long.MIN_VALUE;
 
@@ -49,73 +60,65 @@ final class CleanupLane {
         void start(Runnable drainer);
     }
 
+    /** A task and when it was added. */
+    private record Entry(Runnable task, long sinceNanos) { }
+
     private final Starter threads;
-    private final TimeSource clock;
+    private final LongSupplier nanos;
     private final int eager;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Entry> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
+    private final AtomicInteger hung = new AtomicInteger();
     private final Set<Drainer> running = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param eager how many drainers {@link #execute} starts without waiting for the timer
+     * @param nanos the time stalls are measured on: {@code System::nanoTime}, or a test's
+     * @param eager how many drainers besides the hung ones {@link #execute} starts without the timer
      */
-    CleanupLane(Starter threads, TimeSource clock, int eager) {
+    CleanupLane(Starter threads, LongSupplier nanos, int eager) {
         if (eager < 1) {
             throw new IllegalArgumentException("eager: " + eager + " (expected: at least 1)");
         }
         this.threads = threads;
-        this.clock = clock;
+        this.nanos = nanos;
         this.eager = eager;
     }
 
     /** Runs {@code task} soon on a cleanup thread; never on the caller, never blocks. */
     void execute(Runnable task) {
-        tasks.add(task);
-        int n;
-        while ((n = drainers.get()) < eager) {
-            if (drainers.compareAndSet(n, n + 1)) {
-                startDrainer();
-                return;
-            }
-        }
+        tasks.add(new Entry(task, nanos.getAsLong()));
+        startIfRoom();
     }
 
     /**
-     * The timer, each tick: if tasks wait and every running drainer has been in one task for more
-     * than {@code stallNanos}, starts more drainers (as many as are stalled, at most as many as wait).
+     * The timer, each tick: counts drainers in one task for longer than {@code stallNanos} as hung
+     * (so new tasks start drainers of their own), and starts more drainers when the oldest task has
+     * waited longer than that.
      */
-    void compensate(long now, long stallNanos) {
+    void compensate(long stallNanos) {
+        long now = nanos.getAsLong();
+        int runningNow = 0;
+        for (Drainer d : running) {
+            d.markIfHung(now, stallNanos);
+            runningNow++;
+        }
         if (tasks.isEmpty()) {
             return;
         }
-        int stalled = 0;
-        for (Drainer d : running) {
-            long since = d.busySince;
-            if (since == IDLE || now - since <= stallNanos) {
-                return; // this one takes the next task soon
-            }
-            stalled++;
+        boolean waitingForThread = drainers.get() > runningNow; // then another could not start either
+        startIfRoom(); // room left by drainers just counted as hung
+        Entry oldest = tasks.peek();
+        if (waitingForThread || oldest == null || now - oldest.sinceNanos <= stallNanos) {
+            return;
         }
-        if (stalled < drainers.get()) {
-            return; // a drainer waits for a thread: another could not start either
-        }
-        int more = Math.max(1, waitingUpTo(stalled));
+        int more = Math.min(MAX_STARTS_PER_TICK, Math.max(1, drainers.get()));
         drainers.addAndGet(more);
         for (int i = 0; i < more; i++) {
             startDrainer();
         }
     }
 
-    /** How many tasks wait, counted up to {@code max} only (the queue's own size() walks it all). */
-    private int waitingUpTo(int max) {
-        int n = 0;
-        for (var it = tasks.iterator(); n < max && it.hasNext(); it.next()) {
-            n++;
-        }
-        return n;
-    }
-
-    /** Tasks waiting for a drainer (for tests). */
+    /** Tasks waiting for a drainer (walks the queue: for tests). */
     int queued() {
         return tasks.size();
     }
@@ -125,6 +128,29 @@ final class CleanupLane {
         return drainers.get();
     }
 
+    /** Drainers counted as hung (for tests). */
+    int hung() {
+        return hung.get();
+    }
+
+    /** Takes a place on the count if fewer than {@code eager} besides the hung ones are counted. */
+    private boolean claim() {
+        int n;
+        while ((n = drainers.get()) < eager + hung.get()) {
+            if (drainers.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startIfRoom() {
+        if (claim()) {
+            startDrainer();
+        }
+    }
+
+    /** Starts one drainer already counted. */
     private void startDrainer() {
         try {
             threads.start(new Drainer());
@@ -136,45 +162,74 @@ final class CleanupLane {
 
     /** One drainer: runs tasks until the queue is empty, then leaves (see the class notes). */
     private final class Drainer implements Runnable {
+        private static final AtomicIntegerFieldUpdater<Drainer> HUNG =
+                AtomicIntegerFieldUpdater.newUpdater(Drainer.class, "countedHung");
+
         volatile long busySince = IDLE;
+        private volatile int countedHung; // 1 while this drainer is in {@code hung}, by CAS
 
         @Override
         public void run() {
-            running.add(this);
+            boolean counted = true; // on the drainer count until leave() takes it off
             try {
-                do {
-                    Runnable task;
-                    while ((task = tasks.poll()) != null) {
-                        Thread.interrupted();
-                        busySince = clock.nanoTime();
-                        try {
-                            task.run();
-                        } catch (Throwable t) { // our bug: every task handles its user code's failures
-                            log.error("Tandem cleanup task failed", t);
-                        } finally {
-                            busySince = IDLE;
-                        }
+                running.add(this);
+                while (true) {
+                    long now = nanos.getAsLong(); // before the poll: a failure here loses no task
+                    Entry e = tasks.poll();
+                    if (e != null) {
+                        runOne(e.task(), now);
+                    } else if (leave()) {
+                        counted = false;
+                        return;
                     }
-                } while (!leave());
+                }
             } finally {
                 running.remove(this);
+                uncountHung();
+                if (counted) { // left through an error of our own: off the count, and a replacement
+                    drainers.decrementAndGet();
+                    if (!tasks.isEmpty()) {
+                        startIfRoom();
+                    }
+                }
                 Thread.interrupted();
+            }
+        }
+
+        private void runOne(Runnable task, long now) {
+            Thread.interrupted();
+            busySince = now;
+            try {
+                task.run();
+            } catch (Throwable t) { // our bug: every task handles its user code's failures
+                try {
+                    log.error("Tandem cleanup task failed", t);
+                } catch (Throwable ignored) { // logging out of memory: the drainer goes on
+                }
+            } finally {
+                busySince = IDLE;
+                uncountHung();
             }
         }
 
         /** Off the count, unless a task arrived meanwhile and there is room to stay: true to leave. */
         private boolean leave() {
             drainers.decrementAndGet();
-            while (!tasks.isEmpty()) {
-                int n = drainers.get();
-                if (n >= eager) {
-                    return true; // enough drainers are counted to take it
-                }
-                if (drainers.compareAndSet(n, n + 1)) {
-                    return false;
-                }
+            return tasks.isEmpty() || !claim();
+        }
+
+        /** The timer: counts this drainer as hung if it has been in one task for longer than {@code stallNanos}. */
+        void markIfHung(long now, long stallNanos) {
+            long since = busySince;
+            if (since != IDLE && now - since > stallNanos && HUNG.compareAndSet(this, 0, 1)) {
+                hung.incrementAndGet();
             }
-            return true;
+        }
+
+        private void uncountHung() {
+            if (countedHung == 1 && HUNG.getAndSet(this, 0) == 1) {
+                hung.decrementAndGet();
+            }
         }
     }
 }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       over the registry sees it, or the pair sees the shutdown and closes itself.</li>
  *   <li><b>Timer.</b> One thread ticks every {@code tickNanos}: it retries teardown work that got
  *       no thread, starts more cleanup drainers when those there are blocked ({@link CleanupLane}),
- *       then checks every pair's deadlines; it never blocks and runs no user code. It
+ *       then checks every pair's deadlines; it never blocks and runs no user code but the thread
+ *       factory (for those drainers and retries). It
  *       ends after TERMINATED once the last pair (a STUCK one included) is gone.</li>
  *   <li><b>Logging</b> under the logger {@code dev.tandem.core.ConnectionManager}, the name users
  *       configure.</li>
@@ -96,7 +97,7 @@ final class PairRegistry implements PairHost {
         this.sides = new ThreadPool(this.threads, this.virtual, "tandem-pool", 60);
         this.cleanup = new ThreadPool(this.threads, this.virtual, "tandem-cleanup", 2, true);
         // one drainer per core takes a burst of closes (a shutdown) without a thread per close
-        this.offThread = new CleanupLane(cleanup::execute, clock, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        this.offThread = new CleanupLane(cleanup::execute, System::nanoTime, Math.max(1, Runtime.getRuntime().availableProcessors()));
         this.recentlyClosed = new ClosedRing(b.recentlyClosed);
         long now = clock.nanoTime();
         this.hookLog = new ThrottledLog(log, TimeUnit.SECONDS.toNanos(10), now);
@@ -255,9 +256,8 @@ final class PairRegistry implements PairHost {
     private void runTimer() {
         while (!(state.get() == Lifecycle.TERMINATED && registry.isEmpty() && !cleanup.hasDeferred())) {
             cleanup.retryDeferred(); // teardown work no thread could be started for yet
-            long now = clock.nanoTime();
-            offThread.compensate(now, tickNanos); // more cleanup threads when those there are blocked
-            tick(now);
+            offThread.compensate(tickNanos); // more cleanup threads when those there are blocked
+            tick(clock.nanoTime());
             LockSupport.parkNanos(this, tickNanos);
         }
     }

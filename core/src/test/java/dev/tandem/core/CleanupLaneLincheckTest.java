@@ -27,7 +27,7 @@ public class CleanupLaneLincheckTest {
         synchronized (started) {
             started.add(d);
         }
-    }, ModelHost.STILL, 1);
+    }, () -> 0L, 1);
 
     @Operation
     public void execute() {

@@ -21,17 +21,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class CleanupLaneTest {
     private final AtomicLong now = new AtomicLong(1_000);
-    private final TimeSource clock = new TimeSource() {
-        @Override
-        public long nanoTime() {
-            return now.get();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 0;
-        }
-    };
     private final AtomicInteger threadsStarted = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -41,7 +30,7 @@ class CleanupLaneTest {
             Thread t = new Thread(d, "lane-test-" + threadsStarted.get());
             t.setDaemon(true);
             t.start();
-        }, clock, eager);
+        }, now::get, eager);
     }
 
     @AfterEach
@@ -109,19 +98,28 @@ class CleanupLaneTest {
         CountDownLatch second = new CountDownLatch(1);
         lane.execute(second::countDown);
 
-        lane.compensate(now.get() + 100, 100); // blocked for exactly one stall period: not yet stalled
+        now.addAndGet(100); // in its task for exactly one stall period: not yet hung
+        lane.compensate(100);
         assertEquals(1, threadsStarted.get(), "no drainer added before the blocked one has stalled");
         assertFalse(second.await(50, TimeUnit.MILLISECONDS), "the second task waits behind the blocked one");
 
-        lane.compensate(now.get() + 101, 100);
+        now.addAndGet(1);
+        lane.compensate(100);
         await(second, "the second task ran on a drainer the timer added");
-        assertEquals(2, threadsStarted.get());
+        assertEquals(1, lane.hung(), "the blocked drainer is counted as hung");
         awaitDrainers(lane, 1); // the added drainer leaves; the blocked one is still counted
         assertEquals(0, lane.queued());
+
+        CountDownLatch third = new CountDownLatch(1);
+        lane.execute(third::countDown); // no timer this time: the hung drainer leaves room for one
+        await(third, "a task added after the timer counted the blocked drainer out ran at once");
+        release.countDown();
+        awaitNoDrainers(lane);
+        assertEquals(0, lane.hung(), "the hung drainer is uncounted once its task returns");
     }
 
     @Test
-    void drainersDoubleEachTickWhileAllOfThemAreBlocked() throws Exception {
+    void oneTickStartsADrainerForEveryTaskThatWaitsBehindBlockedOnes() throws Exception {
         CleanupLane lane = lane(1);
         int blockers = 4;
         AtomicInteger inside = new AtomicInteger();
@@ -132,15 +130,39 @@ class CleanupLaneTest {
             });
         }
         awaitInside(inside, 1);
-        lane.compensate(now.get() + 1_000, 100); // one stalled drainer: one more
-        awaitInside(inside, 2);
-        assertEquals(2, lane.drainers());
-        lane.compensate(now.get() + 2_000, 100); // two stalled: two more
-        awaitInside(inside, 4);
-        assertEquals(4, lane.drainers());
-        lane.compensate(now.get() + 3_000, 100); // nothing waits: none more
+        now.addAndGet(1_000);
+        // the first drainer is hung (room for one more), and the oldest task has waited a tick
+        // (as many more as are counted: two)
+        lane.compensate(100);
+        awaitInside(inside, blockers);
         assertEquals(blockers, threadsStarted.get(), "one thread a blocked task, no more");
+        now.addAndGet(1_000);
+        lane.compensate(100); // nothing waits: none more
+        assertEquals(blockers, threadsStarted.get());
         release.countDown();
+        awaitNoDrainers(lane);
+        assertEquals(0, lane.hung());
+    }
+
+    @Test
+    void aDrainerThatFailsInTheLanesOwnCodeIsReplacedAndLosesNoTask() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CleanupLane lane = new CleanupLane(d -> {
+            threadsStarted.incrementAndGet();
+            Thread t = new Thread(d, "lane-test-" + threadsStarted.get());
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((th, e) -> { }); // the failure below is the point
+            t.start();
+        }, () -> {
+            if (calls.incrementAndGet() == 2) { // 1: execute's entry; 2: the first drainer's first look
+                throw new IllegalStateException("a failure inside the lane");
+            }
+            return 0;
+        }, 1);
+        CountDownLatch ran = new CountDownLatch(1);
+        lane.execute(ran::countDown);
+        await(ran, "the task ran on the replacement drainer");
+        assertEquals(2, threadsStarted.get(), "the failed drainer was replaced");
         awaitNoDrainers(lane);
     }
 

@@ -194,14 +194,14 @@ class ResourceCloseTest {
     }
 
     /**
-     * Closes that block do not hold the others back past the timer's next tick: the cleanup lane
-     * starts more threads when all of its own are stuck in a close. As many hanging closes as the
-     * lane starts threads for at once (one per core), then one that does not hang: it completes
-     * while the others still hang.
+     * Closes that block do not hold another pair's close back: the timer counts the cleanup threads
+     * stuck in a close out and starts others. As many hanging closes as the lane starts threads for
+     * at once (one per core), then one that does not hang: it completes while the others still
+     * hang.
      */
     @ParameterizedTest
     @EnumSource(ThreadMode.class)
-    void closesThatHangDelayAnotherPairsCloseByATickAtMost(ThreadMode mode) throws Exception {
+    void closesThatHangDoNotHoldAnotherPairsCloseBack(ThreadMode mode) throws Exception {
         manager = mode.configure(ConnectionManager.builder().gracePeriod(Duration.ofSeconds(30))
                 .timerTick(Duration.ofMillis(20))).build();
         CountDownLatch release = new CountDownLatch(1);
