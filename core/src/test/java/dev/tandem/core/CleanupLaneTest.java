@@ -55,9 +55,18 @@ class CleanupLaneTest {
     }
 
     private static void awaitDrainers(CleanupLane lane, int n) throws InterruptedException {
+        awaitCount(lane::drainers, n, "drainers counted");
+    }
+
+    private static void awaitInside(AtomicInteger inside, int n) throws InterruptedException {
+        awaitCount(inside::get, n, "tasks blocked");
+    }
+
+    /** Waits (at most 10 s, then fails) until {@code count} reads {@code n}. */
+    private static void awaitCount(java.util.function.IntSupplier count, int n, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (lane.drainers() != n) {
-            assertTrue(System.nanoTime() < deadline, "drainers counted after 10 s: " + lane.drainers() + " (expected " + n + ")");
+        while (count.getAsInt() != n) {
+            assertTrue(System.nanoTime() < deadline, what + " after 10 s: " + count.getAsInt() + " (expected " + n + ")");
             Thread.sleep(1);
         }
     }
@@ -164,14 +173,6 @@ class CleanupLaneTest {
         await(ran, "the task ran on the replacement drainer");
         assertEquals(2, threadsStarted.get(), "the failed drainer was replaced");
         awaitNoDrainers(lane);
-    }
-
-    private static void awaitInside(AtomicInteger inside, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (inside.get() != n) {
-            assertTrue(System.nanoTime() < deadline, "tasks blocked after 10 s: " + inside.get() + " (expected " + n + ")");
-            Thread.sleep(1);
-        }
     }
 
     @Test
