@@ -15,9 +15,10 @@ import java.util.Objects;
  * {@link #copy()}-made copies throw {@link IllegalStateException} (loudly, rather than showing
  * the next batch). A sink that keeps anything for later (to send it on another thread, to retry
  * it itself, to assert on it in a test) keeps {@link #copy()}, or {@code List.copyOf} of a list.
- * The {@link Event}s themselves are immutable and may be kept freely, and so are the
- * {@link Measurement}s, unless the sink {@link StatsSink#acceptsReusedMeasurements() accepts reused
- * ones}: those are updated in place for the next publish, and {@link #copy()} holds immutable copies.
+ * The {@link Event}s and {@link Measurement}s themselves are immutable and may be kept freely,
+ * unless the sink {@link StatsSink#acceptsReusedEvents() accepts reused events} or
+ * {@link StatsSink#acceptsReusedMeasurements() reused measurements}: those are refilled in place
+ * for the next publish, and {@link #copy()} holds immutable copies.
  * Batches made with {@link #of} or {@link #copy()} are immutable and never expire.
  */
 public final class Batch {
@@ -49,7 +50,7 @@ public final class Batch {
             values[i] = metrics.get(i).immutable(); // a measurement taken from a lent batch may be reused
         }
         return new Batch(Objects.requireNonNull(sinkName, "sinkName"), 1, 1, timestampMillis,
-                List.copyOf(events), List.of(values), false);
+                immutableEvents(events), List.of(values), false);
     }
 
     /** For the delivery loop: the one batch it lends its sink on every publish, over its reused lists. */
@@ -89,7 +90,16 @@ public final class Batch {
         for (int i = 0; i < values.length; i++) {
             values[i] = metrics.get(i).immutable(); // a reused measurement changes at the next publish
         }
-        return new Batch(sinkName, sequence, attempt, timestampMillis, List.copyOf(events), List.of(values), false);
+        return new Batch(sinkName, sequence, attempt, timestampMillis, immutableEvents(events), List.of(values), false);
+    }
+
+    /** The events, each one {@link Event#copy() as it is now} (an event taken from a lent batch may be reused). */
+    private static List<Event> immutableEvents(List<Event> events) {
+        Event[] copies = new Event[events.size()];
+        for (int i = 0; i < copies.length; i++) {
+            copies[i] = events.get(i).copy();
+        }
+        return List.of(copies);
     }
 
     private void check() {

@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
  * functions via the metric snapshot) and survives anything that code throws, {@link Error}s
  * included. It may block only in user code or in a bounded park.
  *
- * <p>Allocation: none per event and none per publish in steady state. The batch in hand is one
- * array of {@code batchSize} events, filled from the stripes and cleared after each publish; the
+ * <p>Allocation: none per publish in steady state, and none per event for a sink that
+ * {@link StatsSink#acceptsReusedEvents() accepts reused events}. The batch in hand is one array
+ * of {@code batchSize} events, filled from the stripes' rings (each event copied out of its slot:
+ * a new event, or for such a sink the one already at that position, refilled) and cleared after
+ * each publish; the
  * sink is lent one {@link Batch} over that array and a reused metrics array (see Batch's
  * lifetime contract: it expires when publish returns); the metrics snapshot measures into that
  * array, allocating a {@link Measurement} only for a metric whose value changed, or, for a sink
@@ -46,6 +49,7 @@ final class DeliveryLoop implements Runnable {
     private final int maxRetries;
     private final RateLimiter limiter; // null when unlimited
 
+    private final boolean reuseEvents; // the sink accepts reused events: batch[] keeps them between publishes
     private final Event[] batch; // the events in hand: batch[0 .. count)
     private int count;
     private final BatchList<Event> events;
@@ -73,21 +77,21 @@ final class DeliveryLoop implements Runnable {
                 : new RateLimiter(o.maxEventsPerSecond(), batchSize, clock.nanoTime());
         this.backoffNanos = backoffInitialNanos;
         this.busyAtLeast = Math.max(1, batchSize / 8);
-        this.metrics = new MetricRegistry.Snapshot(acceptsReused(ch));
+        this.metrics = new MetricRegistry.Snapshot(asks(ch, "acceptsReusedMeasurements", ch.sink::acceptsReusedMeasurements));
+        this.reuseEvents = asks(ch, "acceptsReusedEvents", ch.sink::acceptsReusedEvents);
         this.batch = new Event[batchSize];
         this.events = new BatchList<>("batch events", batch);
         this.lent = Batch.lent(ch.name, events, metrics.view);
     }
 
-    /** The sink's answer, asked once; a sink that throws here gets immutable measurements. */
-    private static boolean acceptsReused(SinkChannel ch) {
+    /** The sink's answer to one of its {@code acceptsReused*} questions, asked once; a sink that throws gets immutable ones. */
+    private static boolean asks(SinkChannel ch, String question, java.util.function.BooleanSupplier answer) {
         try {
-            return ch.sink.acceptsReusedMeasurements();
+            return answer.getAsBoolean();
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable e) { // user code
-            log.warn("Tandem stats sink '{}' threw from acceptsReusedMeasurements(); it gets immutable measurements",
-                    ch.name, e);
+            log.warn("Tandem stats sink '{}' threw from {}(); it gets immutable ones", ch.name, question, e);
             return false;
         }
     }
@@ -170,7 +174,7 @@ final class DeliveryLoop implements Runnable {
         if (limiter != null && !ignoreRateLimit) {
             room = (int) Math.min(room, limiter.available(now));
         }
-        int n = ch.deliveryDrain(batch, count, room);
+        int n = ch.deliveryDrain(batch, count, room, reuseEvents);
         count += n;
         lastDrained = n;
         if (limiter != null && !ignoreRateLimit) {
@@ -260,9 +264,14 @@ final class DeliveryLoop implements Runnable {
         ch.deliveryDropQueued(DropReason.SHUTDOWN); // producers that raced with close
     }
 
-    /** Forgets the events in hand (published or dropped), so the array keeps no garbage alive. */
+    /**
+     * Forgets the events in hand (published or dropped): new ones are let go, so the array keeps
+     * no garbage alive; reused ones stay, to be refilled.
+     */
     private void clearBatch() {
-        Arrays.fill(batch, 0, count, null);
+        if (!reuseEvents) {
+            Arrays.fill(batch, 0, count, null);
+        }
         count = 0;
     }
 }

@@ -4,20 +4,31 @@ import java.util.Objects;
 
 /**
  * One discrete record: a type (name and field names), a wall-clock timestamp, tags and up to
- * {@value EventType#MAX_FIELDS} numeric fields. Immutable; one instance is shared by every sink
- * it is delivered to. Events carry ids, counts and durations, never payloads.
+ * {@value EventType#MAX_FIELDS} numeric fields. Events carry ids, counts and durations, never
+ * payloads.
+ *
+ * <p>Recording builds no event: the producer writes the parts into the sink's pre-allocated ring,
+ * and the sink's delivery thread builds the events it hands over. By default each is a new,
+ * immutable object that the sink may keep. A sink that {@link StatsSink#acceptsReusedEvents()
+ * accepts reused events} is handed the same objects, refilled, on every publish: such an event is
+ * valid until the {@code publish} that handed it over returns (keep {@link #copy()} or the values).
+ * An event built with {@link #of} is always immutable.
  */
 public final class Event {
-    private final EventType type;
-    private final long timestampMillis;
-    private final Tags tags;
-    // Inline fields: recording allocates the event and nothing else.
-    private final long f0;
-    private final long f1;
-    private final long f2;
-    private final long f3;
-    private final long f4;
-    private final long f5;
+    // Not final: the delivery thread refills the events it lends a sink that accepts reused ones.
+    // Written only by the delivery thread that owns the event, before the publish that hands it over.
+    private EventType type;
+    private long timestampMillis;
+    private Tags tags;
+    // Inline fields, so that an event is one object.
+    private long f0;
+    private long f1;
+    private long f2;
+    private long f3;
+    private long f4;
+    private long f5;
+    /** True for an event the delivery thread refills (see {@link #reusable()}); fixed at construction. */
+    private final boolean reusable;
 
     Event(EventType type, long timestampMillis, Tags tags,
           long f0, long f1, long f2, long f3, long f4, long f5) {
@@ -30,6 +41,38 @@ public final class Event {
         this.f3 = f3;
         this.f4 = f4;
         this.f5 = f5;
+        this.reusable = false;
+    }
+
+    private Event() {
+        this.reusable = true;
+    }
+
+    /** Delivery thread: an empty event to {@link #refill} for each publish to a sink that accepts reused events. */
+    static Event reusable() {
+        return new Event();
+    }
+
+    /** Delivery thread: overwrites a lent event (see the class comment) for its next publish. */
+    void refill(EventType type, long timestampMillis, Tags tags,
+                long f0, long f1, long f2, long f3, long f4, long f5) {
+        this.type = type;
+        this.timestampMillis = timestampMillis;
+        this.tags = tags;
+        this.f0 = f0;
+        this.f1 = f1;
+        this.f2 = f2;
+        this.f3 = f3;
+        this.f4 = f4;
+        this.f5 = f5;
+    }
+
+    /**
+     * An event with the same contents that stays as it is: this one if it is immutable already,
+     * else a copy. What a sink that accepts reused events keeps past its publish.
+     */
+    public Event copy() {
+        return reusable ? new Event(type, timestampMillis, tags, f0, f1, f2, f3, f4, f5) : this;
     }
 
     /**

@@ -11,10 +11,10 @@ import java.util.Objects;
  * record through it from any thread.
  *
  * <p>Recording never blocks and never throws because of a sink (S1): the event is offered to each
- * sink's bounded queue, and a full or unhealthy sink counts a drop instead. The only allocation
- * is the {@link Event} itself, and when no sink can take the event (every queue full, no sink
- * running, or no sink at all) not even that: the drop is counted without reading the clock or
- * building the event. The timestamp is the pipeline's cached clock, a volatile read (see
+ * sink's bounded queue, and a full or unhealthy sink counts a drop instead. Recording allocates
+ * nothing: the event's parts are written into a slot of each sink's pre-allocated ring, and the
+ * sink's delivery thread builds the {@link Event} it hands over (see
+ * {@link StatsSink#acceptsReusedEvents()}). The timestamp is the pipeline's cached clock, a volatile read (see
  * {@link StatsPipeline.Builder#timestampTick}). A call with the wrong number of values is a programming error and
  * throws {@link IllegalArgumentException}; so does a {@code null} tags argument
  * ({@link NullPointerException}).
@@ -118,10 +118,7 @@ public final class EventType {
         if (arity != fieldNames.length) {
             checkArity(arity);
         }
-        long admitted = pipeline.admit();
-        if (admitted != 0) { // else no sink can take it now, and each has counted its drop: build nothing
-            pipeline.dispatch(new Event(this, pipeline.eventMillis(), tags, v0, v1, v2, v3, v4, v5), admitted);
-        }
+        pipeline.record(this, tags, v0, v1, v2, v3, v4, v5);
     }
 
     void checkArity(int given) {

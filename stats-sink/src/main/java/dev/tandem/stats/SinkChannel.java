@@ -12,11 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Implementation notes.
  * <ul>
- *   <li><b>Who calls what.</b> {@link #offer} (or its two halves, {@link #refusedAtDoor} before
- *       the event is built and {@link #offerAdmitted} after) and {@link #dropReEntrant} run on any
- *       producer thread; they read the state once, offer to the producer's own stripe of the
- *       sink's storage ({@link EventStripes}: bounded MPSC queues, one per core) or bump a
- *       {@link LongAdder}, and never spin, park or take a lock. Everything named
+ *   <li><b>Who calls what.</b> {@link #record} (and {@link #offer}, its form for a built event)
+ *       and {@link #dropReEntrant} run on any producer thread; they read the state once, write to
+ *       the producer's own stripe of the sink's storage ({@link EventStripes}: bounded MPSC rings
+ *       of pre-allocated slots, {@link EventRing}, one per core) or bump a {@link LongAdder}, and
+ *       never spin, park, take a lock or allocate. Everything named
  *       {@code delivery*} runs only on the sink's single delivery thread (the stripes' only
  *       consumer). {@link #checkStall} runs on the watchdog. {@link #beginClose} runs on the
  *       thread that closes the pipeline.</li>
@@ -32,15 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  *       still enqueue: the event is then published later (STALLED, BACKOFF) or, once the sink is
  *       CLOSED, reported as a shutdown drop by {@link #stats()}. A snapshot read while producers
  *       run is not atomic across counters; at quiescence every identity is exact.</li>
- *   <li><b>Refusing before the event exists.</b> Each stripe's {@code fullSeen} is set by a
- *       producer whose offer to it failed and cleared by one that finds room again. While it is
- *       set, the stripe's producers check its size (from its indices) at the door and, if it is
- *       still at capacity, count a {@code queue_full} drop without building the event: no
- *       timestamp, no allocation. It is only a hint: a stale {@code false} costs one event built
- *       and refused by the offer, as before; a stale {@code true} costs one size check, and the
- *       size decides. An event is never refused at the door while its stripe shows room. The size
- *       may lag a concurrent drain by a moment, which is the same as the offer having run a moment
- *       earlier.</li>
+ *   <li><b>Nothing built, nothing read for nobody.</b> A record claims a slot first and reads
+ *       the clock only once it holds one (once per record, for the first sink that took it), so
+ *       an event that no sink can take costs no timestamp, and none costs an allocation. A claimed
+ *       slot is always published, also when an injected {@link Clock} throws (the event then
+ *       carries timestamp 0 and the clock's exception reaches the caller): an unpublished slot
+ *       would hold back every event behind it for good.</li>
  *   <li><b>Abandoned.</b> {@code abandoned} is written once, by the closing thread, when close's
  *       deadline passed with the delivery thread alive; {@link #stats()} reports it until the
  *       thread has exited (a volatile flag read with {@code deliveryExited}: a reader may see the
@@ -109,47 +106,62 @@ final class SinkChannel {
 
     // ---------------------------------------------------------------- producers
 
-    /** The hot path for one event already built. Never blocks, never throws. */
+    /** An event already built (tests, and nothing on the hot path): offered as {@link #record} would. */
     void offer(Event e) {
-        if (!refusedAtDoor()) {
-            offerAdmitted(e);
+        if (admits()) {
+            EventStripes.Stripe home = stripes.home();
+            offered(home, home.ring.offer(e));
         }
     }
 
+    /** What {@link #record} is given for the timestamp when no sink has read it yet. */
+    static final long NOT_READ = Long.MIN_VALUE;
+
     /**
-     * The first half of {@link #offer}, before the event exists: reads the state once and, if the
-     * sink cannot take an event now (not RUNNING, or its queue full), counts the drop and returns
-     * true, so that the producer need not take a timestamp or allocate for nobody. Never blocks,
-     * never throws.
+     * The hot path behind {@link EventType#record}: if the sink is RUNNING and the caller's
+     * stripe has room, claims a slot, takes the timestamp if {@code millis} is still
+     * {@link #NOT_READ} (from {@code time}: an event nobody takes costs no clock read), writes the
+     * event's parts and publishes the slot; else counts the drop. Returns the timestamp used, or
+     * {@code millis} as given. Never blocks, never throws, allocates nothing.
      */
-    boolean refusedAtDoor() {
+    long record(StatsPipeline time, EventType type, long millis, Tags tags,
+                long v0, long v1, long v2, long v3, long v4, long v5) {
+        if (!admits()) {
+            return millis;
+        }
+        EventStripes.Stripe home = stripes.home();
+        EventRing ring = home.ring;
+        long i = ring.claim();
+        if (i < 0) {
+            doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
+            return millis;
+        }
+        long at = millis;
+        try {
+            if (at == NOT_READ) {
+                at = time.eventMillis();
+            }
+        } finally { // a claimed slot is always published, even if an injected clock throws: else it wedges the ring
+            ring.publish(i, type, at == NOT_READ ? 0 : at, tags, v0, v1, v2, v3, v4, v5);
+        }
+        offered(home, true);
+        return at;
+    }
+
+    /** Reads the state once; counts the drop and returns false unless the sink is RUNNING. */
+    private boolean admits() {
         SinkState s = state.get();
         if (s != SinkState.RUNNING) {
             doorDrops[reasonAtDoor(s).ordinal()].increment();
-            return true;
+            return false;
         }
-        EventStripes.Stripe home = stripes.home();
-        if (home.fullSeen) {
-            if (home.queue.size() >= home.capacity) {
-                doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
-                return true;
-            }
-            home.fullSeen = false; // room again: build the event and offer it
-        }
-        return false;
+        return true;
     }
 
-    /** The second half of {@link #offer}, for an event this sink admitted at the door. */
-    void offerAdmitted(Event e) {
-        EventStripes.Stripe home = stripes.home();
-        if (!home.queue.offer(e)) {
-            if (!home.fullSeen) {
-                home.fullSeen = true;
-            }
+    private void offered(EventStripes.Stripe home, boolean taken) {
+        if (!taken) {
             doorDrops[DropReason.QUEUE_FULL.ordinal()].increment();
-            return;
-        }
-        if (parkedConsumer.get() != null && home.queue.size() >= wakeAtStripe) {
+        } else if (parkedConsumer.get() != null && home.ring.size() >= wakeAtStripe) {
             wakeConsumer();
         }
     }
@@ -305,8 +317,8 @@ final class SinkChannel {
     }
 
     /** Moves up to {@code max} queued events into {@code into[from ..]} (counted in hand); returns how many. */
-    int deliveryDrain(Event[] into, int from, int max) {
-        int n = max <= 0 ? 0 : stripes.drainTo(into, from, max);
+    int deliveryDrain(Event[] into, int from, int max, boolean reuse) {
+        int n = max <= 0 ? 0 : stripes.drainTo(into, from, max, reuse);
         deliveryTook(n);
         return n;
     }

@@ -210,49 +210,23 @@ public final class StatsPipeline implements AutoCloseable {
         return c != null ? c.millis() : clock.currentTimeMillis();
     }
 
-    /** Where {@link #admit} returns that every sink is to be offered the event as before (more than 64 sinks). */
-    static final long ALL_SINKS = -1L;
-
     /**
-     * The first half of the hot path behind {@link EventType#record}, before the event is built:
-     * each sink that cannot take an event now (not RUNNING, queue full; or the caller is a delivery
-     * thread) counts its drop here. Returns the set of the other sinks as a bit mask (bit i for
-     * sink i), 0 if none will take it, so that the caller builds nothing for nobody; with more
-     * than 64 sinks, {@link #ALL_SINKS}. Never blocks, never throws.
+     * The hot path behind {@link EventType#record}: writes the event into each sink's ring that
+     * can take it now, and counts a drop for each that cannot (not RUNNING, its stripe full; or
+     * the caller is a delivery thread). The timestamp is read once, and only once some sink has
+     * claimed a slot for the event. Never blocks, never throws, allocates nothing.
      */
-    long admit() {
+    void record(EventType type, Tags tags, long v0, long v1, long v2, long v3, long v4, long v5) {
         SinkChannel[] cs = channels;
         if (Thread.currentThread() instanceof DeliveryThread) {
             for (SinkChannel c : cs) {
                 c.dropReEntrant();
             }
-            return 0;
-        }
-        if (cs.length > Long.SIZE) {
-            return ALL_SINKS;
-        }
-        long admitted = 0;
-        for (int i = 0; i < cs.length; i++) {
-            if (!cs[i].refusedAtDoor()) {
-                admitted |= 1L << i;
-            }
-        }
-        return admitted;
-    }
-
-    /** The second half: offers the event to the sinks {@link #admit} let through. Never blocks, never throws. */
-    void dispatch(Event e, long admitted) {
-        SinkChannel[] cs = channels;
-        if (admitted == ALL_SINKS) {
-            for (SinkChannel c : cs) {
-                c.offer(e);
-            }
             return;
         }
-        for (int i = 0; i < cs.length; i++) {
-            if ((admitted & (1L << i)) != 0) {
-                cs[i].offerAdmitted(e);
-            }
+        long millis = SinkChannel.NOT_READ;
+        for (SinkChannel c : cs) {
+            millis = c.record(this, type, millis, tags, v0, v1, v2, v3, v4, v5);
         }
     }
 

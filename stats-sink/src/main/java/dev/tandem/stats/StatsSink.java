@@ -28,9 +28,9 @@ public interface StatsSink extends Closeable {
      *
      * <p>The batch is lent for the duration of this call: it and its lists throw
      * {@link IllegalStateException} once the call returns (the pipeline reuses them for the next
-     * publish). Keep {@link Batch#copy()} of what you need later; events are immutable and may be
-     * kept, and so are measurements unless this sink {@link #acceptsReusedMeasurements() accepts
-     * reused ones}.
+     * publish). Keep {@link Batch#copy()} of what you need later; events and measurements are
+     * immutable and may be kept, unless this sink {@link #acceptsReusedEvents() accepts reused
+     * events} or {@link #acceptsReusedMeasurements() reused measurements}.
      */
     void publish(Batch batch) throws Exception;
 
@@ -45,6 +45,21 @@ public interface StatsSink extends Closeable {
      * thread: return a constant.
      */
     default boolean acceptsReusedMeasurements() {
+        return false;
+    }
+
+    /**
+     * Whether the pipeline may reuse the {@link Event}s it hands this sink (default false), the
+     * same choice for events. Recording writes an event's parts into the sink's pre-allocated
+     * ring and builds no object; the delivery thread builds the events it lends the sink. With
+     * {@code true} it keeps one event per position of its batch and refills them before each
+     * publish, so that delivering allocates nothing per event; the sink must then not keep an
+     * event past the {@code publish} that handed it over (keep {@link Event#copy()},
+     * {@link Batch#copy()}, or the values). With {@code false} every event is a new immutable
+     * object the sink may keep. Asked once, by the pipeline's {@code build()} on its caller's
+     * thread: return a constant.
+     */
+    default boolean acceptsReusedEvents() {
         return false;
     }
 

@@ -39,7 +39,7 @@ class EventStripesTest {
         EventStripes.Stripe home = s.home();
         int accepted = 0;
         for (int i = 0; i < 100; i++) {
-            if (home.queue.offer(event(i))) {
+            if (home.ring.offer(event(i))) {
                 accepted++;
             }
         }
@@ -67,13 +67,13 @@ class EventStripesTest {
         EventStripes.Stripe home = s.home();
         EventStripes.Stripe other = home == s.stripeAt(0) ? s.stripeAt(1) : s.stripeAt(0);
         for (int i = 0; i < 3; i++) {
-            home.queue.offer(event(i));
-            other.queue.offer(event(100 + i));
+            home.ring.offer(event(i));
+            other.ring.offer(event(100 + i));
         }
         Event[] into = new Event[6];
-        int n = s.drainTo(into, 0, 4);
+        int n = s.drainTo(into, 0, 4, false);
         assertEquals(4, n);
-        n += s.drainTo(into, 4, 4);
+        n += s.drainTo(into, 4, 4, false);
         assertEquals(6, n, "every event once");
         long lastHome = -1;
         long lastOther = 99;

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * An event that no sink can take is counted as dropped without being built: no timestamp, no
- * allocation (S1, S2: recording gets cheaper, not dearer, when a backend is down). And the door
+ * Recording allocates nothing, and an event that no sink can take is counted as dropped without a
+ * timestamp (S1, S2: recording gets cheaper, not dearer, when a backend is down). And the door
  * never refuses while there is room.
  */
 @Timeout(60)
@@ -88,9 +88,9 @@ class RefusedAtDoorTest {
         t.record(Tags.empty(), 0);
         assertTrue(held.entered.await(10, TimeUnit.SECONDS), "the sink holds the first event");
         for (int i = 1; i <= 5; i++) {
-            t.record(Tags.empty(), i); // four fill the queue; the fifth is built, refused, and marks it full
+            t.record(Tags.empty(), i); // four fill the queue; the fifth finds no free slot
         }
-        assertEquals(6, clock.timestamps.get(), "every event so far was built");
+        assertEquals(5, clock.timestamps.get(), "a timestamp for each event that got a slot, none for the refused one");
         assertEquals(1, p.sinkStats("held").dropped(DropReason.QUEUE_FULL));
 
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -103,8 +103,8 @@ class RefusedAtDoorTest {
             t.record(Tags.empty(), i);
         }
         long bytes = mx.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(6, clock.timestamps.get(), "no timestamp taken for an event nobody can take");
-        assertTrue(bytes < n, n + " refused records allocated " + bytes + " bytes (an event is 80)");
+        assertEquals(5, clock.timestamps.get(), "no timestamp taken for an event nobody can take");
+        assertTrue(bytes < n, n + " refused records allocated " + bytes + " bytes");
         SinkStats s = p.sinkStats("held");
         assertEquals(1 + 20_000 + n, s.dropped(DropReason.QUEUE_FULL), "every refusal counted: " + s);
         assertEquals(s.recorded(), s.enqueued() + s.droppedTotal(), "the books balance: " + s);
@@ -117,18 +117,18 @@ class RefusedAtDoorTest {
         }
         awaitTrue(() -> held.events.get() == 8, "events recorded once there was room are delivered");
         assertEquals(droppedBefore, p.sinkStats("held").droppedTotal(), "nothing dropped while there was room");
-        assertEquals(9, clock.timestamps.get(), "and each was built");
+        assertEquals(8, clock.timestamps.get(), "and each got its timestamp");
     }
 
     @Test
-    void withoutSinksOrAfterCloseNoEventIsBuilt() {
+    void withoutSinksOrAfterCloseNoClockIsRead() {
         ProducerClock clock = new ProducerClock();
         StatsPipeline none = build(StatsPipeline.builder().clock(clock));
         EventType t = none.eventType("e", "n");
         for (int i = 0; i < 1000; i++) {
             t.record(Tags.empty(), i);
         }
-        assertEquals(0, clock.timestamps.get(), "a pipeline without sinks builds no event");
+        assertEquals(0, clock.timestamps.get(), "a pipeline without sinks reads no clock");
 
         StatsPipeline closed = build(StatsPipeline.builder().clock(clock).sink("rec", new RecordingStatsSink()));
         EventType u = closed.eventType("e", "n");
@@ -136,7 +136,7 @@ class RefusedAtDoorTest {
         for (int i = 0; i < 1000; i++) {
             u.record(Tags.empty(), i);
         }
-        assertEquals(0, clock.timestamps.get(), "a closed pipeline builds no event");
+        assertEquals(0, clock.timestamps.get(), "a closed pipeline reads no clock");
         assertEquals(1000, closed.sinkStats("rec").dropped(DropReason.SHUTDOWN));
     }
 
@@ -156,12 +156,45 @@ class RefusedAtDoorTest {
             t.record(Tags.empty(), i);
         }
         assertTrue(healthy.awaitEvents(n, Duration.ofSeconds(10)), "the healthy sink got every event");
-        assertEquals(n, clock.timestamps.get(), "built once for the sink that takes it");
+        assertEquals(n, clock.timestamps.get(), "one timestamp per event, read for the sink that takes it");
         assertEquals(n - 1 - 4, p.sinkStats("held").dropped(DropReason.QUEUE_FULL), "the full one counted its drops");
     }
 
     @Test
-    void moreSinksThanBitsInTheMaskAllGetTheEvent() {
+    void aClockThatThrowsWhileARecordHoldsASlotDoesNotWedgeTheQueue() throws Exception {
+        AtomicInteger throwsLeft = new AtomicInteger(1);
+        Clock throwingOnce = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public long currentTimeMillis() {
+                if (throwsLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("an injected clock's bug");
+                }
+                return System.currentTimeMillis();
+            }
+        };
+        RecordingStatsSink sink = new RecordingStatsSink();
+        StatsPipeline p = build(StatsPipeline.builder().clock(throwingOnce)
+                .sink("rec", sink, SinkOptions.builder().linger(Duration.ofMillis(1)).build()));
+        EventType t = p.eventType("e", "n");
+        IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> t.record(Tags.empty(), 1), "the clock's own failure reaches its caller");
+        assertEquals("an injected clock's bug", thrown.getMessage());
+        t.record(Tags.empty(), 2);
+        t.record(Tags.empty(), 3);
+        assertTrue(sink.awaitEvents(3, Duration.ofSeconds(10)),
+                "the slot claimed before the clock threw was published, so the events behind it arrive: " + sink.events());
+        assertEquals(List.of(1L, 2L, 3L), List.of(sink.events().get(0).field(0), sink.events().get(1).field(0),
+                sink.events().get(2).field(0)));
+        assertEquals(0L, sink.events().get(0).timestampMillis(), "the event whose clock read failed is stamped 0");
+    }
+
+    @Test
+    void sixtyFiveSinksAllGetTheEvent() {
         int n = 65;
         List<RecordingStatsSink> sinks = new ArrayList<>();
         StatsPipeline.Builder b = StatsPipeline.builder();

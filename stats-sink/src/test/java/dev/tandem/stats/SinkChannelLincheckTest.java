@@ -12,14 +12,16 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The record / drain / drop path of one sink over striped storage, checked with Lincheck:
- * producers record concurrently into their own stripes (two stripes of two events: Lincheck's
+ * producers record concurrently into their own stripes' rings (two stripes of two slots, so that
+ * every few records a ring is full or wraps to its next lap: Lincheck's
  * worker threads are started one after another, so their ids, and with them their stripes,
  * alternate) while the (single) delivery side drains, delivers or fails events, the sink's state
  * moves through BACKOFF and back, and a closer runs. After every interleaving, each recorded event
  * is delivered, dropped, or still in flight, exactly once:
  * {@code recorded == record calls == delivered + dropped + inFlight}, with {@code delivered} and
  * {@code failed} equal to what the delivery side actually took; and the delivery side saw each
- * producer's events in the order that producer recorded them.
+ * producer's events in the order that producer recorded them, each exactly once and whole (the
+ * values a producer wrote into its slot, not a half-written or reused slot's).
  *
  * <p>The operations return nothing on purpose: the door (read the state, then offer) is not
  * linearizable with {@code beginClose} or a move to BACKOFF, by design. A producer that read
@@ -31,22 +33,16 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(300)
 public class SinkChannelLincheckTest {
-    private static final EventType TYPE = TestEvents.type("lincheck", "seq");
-    /** Built once, so that Lincheck explores the channel rather than the building of events: EVENTS[seq]. */
-    private static final Event[] EVENTS = new Event[64];
+    private static final EventType TYPE = TestEvents.type("lincheck", "seq", "check");
+    private static final int MAX_SEQ = 64;
     private static final SinkOptions OPTIONS = SinkOptions.builder()
             .queueCapacity(4).batchSize(2).publishTimeout(Duration.ofSeconds(1)).build();
-
-    static {
-        for (int i = 0; i < EVENTS.length; i++) {
-            EVENTS[i] = Event.of(TYPE, 0, Tags.empty(), i);
-        }
-    }
 
     private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS, Clock.system(), 2);
     private final AtomicInteger recordCalls = new AtomicInteger();
     /** Who recorded each seq: written before the offer, which publishes it to the delivery side. */
-    private final long[] producerOfSeq = new long[EVENTS.length];
+    private final long[] producerOfSeq = new long[MAX_SEQ];
+    private final boolean[] seqTaken = new boolean[MAX_SEQ];
     private long deliveredByConsumer;
     private long failedByConsumer;
     // Delivery side only (its operations never run in parallel): the last seq taken per producer.
@@ -61,15 +57,22 @@ public class SinkChannelLincheckTest {
         // A global sequence: each producer's own calls get increasing numbers.
         int seq = recordCalls.incrementAndGet();
         producerOfSeq[seq] = Thread.currentThread().getId();
-        ch.offer(EVENTS[seq]);
+        // The real hot path (the timestamp given, so no clock is read), three parts that must arrive together.
+        ch.record(null, TYPE, 1000 + seq, Tags.empty(), seq, -seq, 0, 0, 0, 0);
     }
 
     /** Takes up to two events, checking each producer's order. */
     private int take() {
         Event[] taken = new Event[2];
-        int n = ch.deliveryDrain(taken, 0, 2);
+        int n = ch.deliveryDrain(taken, 0, 2, false);
         for (int i = 0; i < n; i++) {
-            int seq = (int) taken[i].field(0);
+            Event e = taken[i];
+            int seq = (int) e.field(0);
+            if (outOfOrder == null && (seq <= 0 || seq >= MAX_SEQ || seqTaken[seq]
+                    || e.field(1) != -seq || e.timestampMillis() != 1000 + seq)) {
+                outOfOrder = "taken twice, or torn: " + e;
+            }
+            seqTaken[Math.floorMod(seq, MAX_SEQ)] = true;
             long producer = producerOfSeq[seq];
             int p = 0;
             while (p < producerCount && producers[p] != producer) {
@@ -128,7 +131,7 @@ public class SinkChannelLincheckTest {
         check(s.delivered() == deliveredByConsumer, "delivered != taken for delivery " + deliveredByConsumer, s);
         check(s.dropped(DropReason.FAILED) == failedByConsumer, "failed != taken for failure " + failedByConsumer, s);
         check(s.inFlight() == s.queued(), "nothing is in hand between operations", s);
-        check(outOfOrder == null, "order per producer: " + outOfOrder, s);
+        check(outOfOrder == null, "order per producer, each whole and once: " + outOfOrder, s);
     }
 
     private static void check(boolean ok, String what, SinkStats s) {

@@ -276,6 +276,16 @@ public final class StatsdSink implements StatsSink {
         lastSentTotals.keySet().retainAll(keep);
     }
 
+    /**
+     * True: a publish formats each event into its packet buffer and keeps no event (its caches are
+     * keyed by type and tags), so the pipeline may hand it the same event objects, refilled, every
+     * time, and its delivery thread allocates no event.
+     */
+    @Override
+    public boolean acceptsReusedEvents() {
+        return true;
+    }
+
     /** Closes the channel; later publishes throw {@link IllegalStateException}. A second call does nothing. */
     @Override
     public void close() throws IOException {
