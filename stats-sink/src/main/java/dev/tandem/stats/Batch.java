@@ -14,8 +14,8 @@ import java.util.Objects;
  * {@code publish} returns or throws; after that every accessor but {@link #sinkName()} and
  * {@link #copy()}-made copies throw {@link IllegalStateException} (loudly, rather than showing
  * the next batch). A sink that keeps anything for later (to send it on another thread, to retry
- * it itself, to assert on it in a test) keeps {@link #copy()}, or {@code List.copyOf} of a list.
- * The {@link Event}s and {@link Measurement}s themselves are immutable and may be kept freely,
+ * it itself, to assert on it in a test) keeps {@link #copy()}.
+ * The {@link Event}s and {@link Measurement}s themselves never change and may be kept freely,
  * unless the sink {@link StatsSink#acceptsReusedEvents() accepts reused events} or
  * {@link StatsSink#acceptsReusedMeasurements() reused measurements}: those are refilled in place
  * for the next publish, and {@link #copy()} holds immutable copies.

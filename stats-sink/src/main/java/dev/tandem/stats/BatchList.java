@@ -48,7 +48,7 @@ final class BatchList<T> extends AbstractList<T> implements RandomAccess {
     private void check() {
         if (!open) {
             throw new IllegalStateException(what + " read after its publish returned (expected: read a batch only "
-                    + "inside publish; keep Batch.copy() or List.copyOf(...) of what you need later)");
+                    + "inside publish; keep Batch.copy() of what you need later)");
         }
     }
 

@@ -8,8 +8,10 @@ import java.util.Objects;
  * payloads.
  *
  * <p>Recording builds no event: the producer writes the parts into the sink's pre-allocated ring,
- * and the sink's delivery thread builds the events it hands over. By default each is a new,
- * immutable object that the sink may keep. A sink that {@link StatsSink#acceptsReusedEvents()
+ * and the sink's delivery thread builds the events it hands over. By default each is a new
+ * object that never changes and that the sink may keep (its fields are not final, so hand it to
+ * another thread through a queue, a lock or a volatile, as one hands over any object, not
+ * through a data race). A sink that {@link StatsSink#acceptsReusedEvents()
  * accepts reused events} is handed the same objects, refilled, on every publish: such an event is
  * valid until the {@code publish} that handed it over returns (keep {@link #copy()} or the values).
  * An event built with {@link #of} is always immutable.
@@ -51,6 +53,11 @@ public final class Event {
     /** Delivery thread: an empty event to {@link #refill} for each publish to a sink that accepts reused events. */
     static Event reusable() {
         return new Event();
+    }
+
+    /** True for an event made by {@link #reusable()}: the only kind the delivery thread refills. */
+    boolean isReusable() {
+        return reusable;
     }
 
     /** Delivery thread: overwrites a lent event (see the class comment) for its next publish. */

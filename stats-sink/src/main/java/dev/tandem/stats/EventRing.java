@@ -26,7 +26,8 @@ import java.lang.invoke.VarHandle;
  *   <li><b>Publishing.</b> After writing its parts, the producer stores the slot's lap
  *       ({@code i >>> log2(capacity)}) into {@code laps[i & mask]} with release semantics; the
  *       consumer takes slot {@code i} only once it reads that lap with acquire semantics, so it
- *       sees every part written (JLS 17.4.5 via the release/acquire pair). A slot's previous
+ *       sees every part written (the release/acquire pairing of {@link VarHandle}'s access
+ *       modes: writes before a release store are visible after an acquire load that reads it). A slot's previous
  *       lap is one less (a slot is reused only after it was taken), so a stale slot never reads
  *       as published; laps start at -1.</li>
  *   <li><b>Taking.</b> The consumer (one thread at a time) copies parts from
@@ -174,7 +175,7 @@ final class EventRing extends EventRingConsumer {
             long v5 = k > 5 ? f[5][slot] : 0;
             if (reuse) {
                 Event e = into[from + n];
-                if (e == null) {
+                if (e == null || !e.isReusable()) { // never refill an event someone was told is immutable
                     into[from + n] = e = Event.reusable();
                 }
                 e.refill(t, millis[slot], tags[slot], v0, v1, v2, v3, v4, v5);

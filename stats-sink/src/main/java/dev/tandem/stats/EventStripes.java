@@ -27,7 +27,7 @@ package dev.tandem.stats;
  *       events, and the drop is counted as {@code queue_full}. Memory per sink stays
  *       {@code capacity} slots whatever the number of producers, allocated once: about 68 bytes
  *       a slot (a timestamp and {@value EventType#MAX_FIELDS} fields of 8 bytes, type, tags and
- *       lap of 4), 139 KiB for the default 2,048.</li>
+ *       lap of 4), 136 KiB for the default 2,048.</li>
  *   <li><b>Counts.</b> {@link #offered()} and {@link #taken()} add the stripes' own producer and
  *       consumer indices: exact per stripe, read one stripe after another (so a total read while
  *       producers run is off by what moved meanwhile; at quiescence it is exact).</li>

@@ -36,8 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  *       the clock only once it holds one (once per record, for the first sink that took it), so
  *       an event that no sink can take costs no timestamp, and none costs an allocation. A claimed
  *       slot is always published, also when an injected {@link Clock} throws (the event then
- *       carries timestamp 0 and the clock's exception reaches the caller): an unpublished slot
- *       would hold back every event behind it for good.</li>
+ *       carries timestamp 0, every other sink still gets it, and the clock's exception reaches
+ *       the caller afterwards): an unpublished slot would hold back every event behind it for
+ *       good. What no code can cover is a thread that dies between claim and publish (a
+ *       {@link StackOverflowError} raised inside those few calls, or {@code Thread.stop} on JDK
+ *       17-19): its stripe then delivers nothing more. JCTools' queue had the same hole, between
+ *       its CAS and its slot write.</li>
  *   <li><b>Abandoned.</b> {@code abandoned} is written once, by the closing thread, when close's
  *       deadline passed with the delivery thread alive; {@link #stats()} reports it until the
  *       thread has exited (a volatile flag read with {@code deliveryExited}: a reader may see the
@@ -122,7 +126,9 @@ final class SinkChannel {
      * stripe has room, claims a slot, takes the timestamp if {@code millis} is still
      * {@link #NOT_READ} (from {@code time}: an event nobody takes costs no clock read), writes the
      * event's parts and publishes the slot; else counts the drop. Returns the timestamp used, or
-     * {@code millis} as given. Never blocks, never throws, allocates nothing.
+     * {@code millis} as given. Never blocks, allocates nothing, and throws only what an injected
+     * {@link Clock} throws: the slot is then published all the same, stamped 0, since an
+     * unpublished slot would hold back every event behind it for good.
      */
     long record(StatsPipeline time, EventType type, long millis, Tags tags,
                 long v0, long v1, long v2, long v3, long v4, long v5) {
@@ -137,13 +143,16 @@ final class SinkChannel {
             return millis;
         }
         long at = millis;
-        try {
-            if (at == NOT_READ) {
+        if (at == NOT_READ) {
+            try {
                 at = time.eventMillis();
+            } catch (RuntimeException | Error clockFailure) {
+                ring.publish(i, type, 0, tags, v0, v1, v2, v3, v4, v5);
+                offered(home, true);
+                throw clockFailure;
             }
-        } finally { // a claimed slot is always published, even if an injected clock throws: else it wedges the ring
-            ring.publish(i, type, at == NOT_READ ? 0 : at, tags, v0, v1, v2, v3, v4, v5);
         }
+        ring.publish(i, type, at, tags, v0, v1, v2, v3, v4, v5);
         offered(home, true);
         return at;
     }

@@ -214,7 +214,8 @@ public final class StatsPipeline implements AutoCloseable {
      * The hot path behind {@link EventType#record}: writes the event into each sink's ring that
      * can take it now, and counts a drop for each that cannot (not RUNNING, its stripe full; or
      * the caller is a delivery thread). The timestamp is read once, and only once some sink has
-     * claimed a slot for the event. Never blocks, never throws, allocates nothing.
+     * claimed a slot for the event. Never blocks, allocates nothing, and throws only what an
+     * injected {@link Clock} throws, after every sink has had the event (stamped 0 from then on).
      */
     void record(EventType type, Tags tags, long v0, long v1, long v2, long v3, long v4, long v5) {
         SinkChannel[] cs = channels;
@@ -225,8 +226,24 @@ public final class StatsPipeline implements AutoCloseable {
             return;
         }
         long millis = SinkChannel.NOT_READ;
+        RuntimeException clockFailure = null;
+        Error clockError = null;
         for (SinkChannel c : cs) {
-            millis = c.record(this, type, millis, tags, v0, v1, v2, v3, v4, v5);
+            try {
+                millis = c.record(this, type, millis, tags, v0, v1, v2, v3, v4, v5);
+            } catch (RuntimeException e) { // only an injected clock throws here: stamp 0, finish the sinks
+                clockFailure = e;
+                millis = 0;
+            } catch (Error e) {
+                clockError = e;
+                millis = 0;
+            }
+        }
+        if (clockError != null) {
+            throw clockError;
+        }
+        if (clockFailure != null) {
+            throw clockFailure;
         }
     }
 

@@ -28,8 +28,8 @@ public interface StatsSink extends Closeable {
      *
      * <p>The batch is lent for the duration of this call: it and its lists throw
      * {@link IllegalStateException} once the call returns (the pipeline reuses them for the next
-     * publish). Keep {@link Batch#copy()} of what you need later; events and measurements are
-     * immutable and may be kept, unless this sink {@link #acceptsReusedEvents() accepts reused
+     * publish). Keep {@link Batch#copy()} of what you need later; events and measurements never
+     * change and may be kept, unless this sink {@link #acceptsReusedEvents() accepts reused
      * events} or {@link #acceptsReusedMeasurements() reused measurements}.
      */
     void publish(Batch batch) throws Exception;

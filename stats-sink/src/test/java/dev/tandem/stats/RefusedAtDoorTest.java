@@ -177,20 +177,25 @@ class RefusedAtDoorTest {
                 return System.currentTimeMillis();
             }
         };
-        RecordingStatsSink sink = new RecordingStatsSink();
+        RecordingStatsSink first = new RecordingStatsSink();
+        RecordingStatsSink second = new RecordingStatsSink();
+        SinkOptions quick = SinkOptions.builder().linger(Duration.ofMillis(1)).build();
         StatsPipeline p = build(StatsPipeline.builder().clock(throwingOnce)
-                .sink("rec", sink, SinkOptions.builder().linger(Duration.ofMillis(1)).build()));
+                .sink("first", first, quick).sink("second", second, quick));
         EventType t = p.eventType("e", "n");
         IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> t.record(Tags.empty(), 1), "the clock's own failure reaches its caller");
         assertEquals("an injected clock's bug", thrown.getMessage());
         t.record(Tags.empty(), 2);
         t.record(Tags.empty(), 3);
-        assertTrue(sink.awaitEvents(3, Duration.ofSeconds(10)),
-                "the slot claimed before the clock threw was published, so the events behind it arrive: " + sink.events());
-        assertEquals(List.of(1L, 2L, 3L), List.of(sink.events().get(0).field(0), sink.events().get(1).field(0),
-                sink.events().get(2).field(0)));
-        assertEquals(0L, sink.events().get(0).timestampMillis(), "the event whose clock read failed is stamped 0");
+        for (RecordingStatsSink sink : List.of(first, second)) {
+            assertTrue(sink.awaitEvents(3, Duration.ofSeconds(10)), "the slot claimed before the clock threw was"
+                    + " published, and the other sink had the event too, so all arrive: " + sink.events());
+            assertEquals(List.of(1L, 2L, 3L), List.of(sink.events().get(0).field(0), sink.events().get(1).field(0),
+                    sink.events().get(2).field(0)));
+            assertEquals(0L, sink.events().get(0).timestampMillis(), "the event whose clock read failed is stamped 0");
+        }
+        assertEquals(p.sinkStats("first").recorded(), p.sinkStats("second").recorded(), "both sinks' books saw it");
     }
 
     @Test

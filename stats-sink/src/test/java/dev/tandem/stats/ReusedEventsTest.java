@@ -106,6 +106,59 @@ class ReusedEventsTest {
     }
 
     @Test
+    void aRetriedBatchOfReusedEventsStillHoldsItsOwnEventsWhileMoreAreRecorded() throws Exception {
+        List<List<Long>> attempts = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch recordedMore = new java.util.concurrent.CountDownLatch(1);
+        StatsSink failingOnce = new StatsSink() {
+            @Override
+            public boolean acceptsReusedEvents() {
+                return true;
+            }
+
+            @Override
+            public void publish(Batch batch) throws Exception {
+                if (batch.events().isEmpty()) {
+                    return;
+                }
+                List<Long> seen = new ArrayList<>();
+                for (Event e : batch.events()) {
+                    seen.add(e.field("n"));
+                }
+                attempts.add(seen);
+                if (batch.attempt() == 1 && failed.getCount() == 1) {
+                    failed.countDown();
+                    recordedMore.await(); // the test records more events while this batch waits for its retry
+                    throw new java.io.IOException("the backend refused the batch");
+                }
+            }
+        };
+        StatsPipeline p = StatsPipeline.builder().sink("retry", failingOnce, SinkOptions.builder()
+                .batchSize(4).linger(Duration.ofMillis(1)).backoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .build()).build();
+        try {
+            EventType t = p.eventType("reuse.retry", "n");
+            t.record(Tags.empty(), 1);
+            assertTrue(failed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first publish began");
+            t.record(Tags.empty(), 2);
+            t.record(Tags.empty(), 3);
+            recordedMore.countDown();
+            Await.until(Duration.ofSeconds(10), () -> attempts.stream().mapToInt(List::size).sum() >= 4,
+                    attempts::toString);
+        } finally {
+            p.close(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of(1L), attempts.get(0), "the failed attempt");
+        assertEquals(1L, attempts.get(1).get(0), "the retry still holds the event it failed with, not a refilled one: "
+                + attempts);
+        List<Long> all = new ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+            all.addAll(attempts.get(i));
+        }
+        assertEquals(List.of(1L, 2L, 3L), all, "after the retry every event once, in order: " + attempts);
+    }
+
+    @Test
     void aSinkThatThrowsWhenAskedGetsNewEventsAndStillPublishes() throws Exception {
         NotingSink sink = new NotingSink(true) {
             @Override

@@ -128,8 +128,9 @@ abstract class BaselineQueue {
     }
 
     /**
-     * Not a user's choice but the floor: the JCTools queue Tandem uses, offered to directly, with
-     * no sink state, no books and no wake-up. Tandem's cost above this row is its own.
+     * Not a user's choice but the floor of a queue of events built per record: the JCTools queue
+     * Tandem used before its ring of slots, offered to directly, with no sink state, no books and
+     * no wake-up.
      */
     static final class BareMpsc extends BaselineQueue {
         private final MpscArrayQueue<BenchEvent> queue;

@@ -38,16 +38,20 @@ class HotPathSmokeTest {
             assertTrue(r.allocNorm >= 0, what + ": -prof gc ran (gc.alloc.rate.norm " + r.allocNorm + ")");
             if (r.is("EventRecordBench.record")) {
                 // The books every fraction comes from: something recorded, drops within it, and the
-                // producer's own allocation: at least an event (80 B) per event the queue accepted
-                // (nothing is free); Tandem builds none for a record refused at its door, the
-                // baselines build one for every record, but mpsc_prebuilt, which offers one event
-                // built in advance.
+                // producer's own allocation. The baselines build an event (80 B) for every record
+                // (nothing is free), but mpsc_prebuilt, which offers one event built in advance;
+                // Tandem builds none at all (a record writes a pre-allocated slot), so its producers
+                // allocate less than half an event per record even in this unwarmed run.
                 assertTrue(r.records > 0, what + ": records " + r.records);
                 assertTrue(r.drops >= 0 && r.drops <= r.records, what + ": drops " + r.drops + " of " + r.records);
-                double builtAtLeast = r.queue.startsWith("tandem") ? r.records - r.drops
-                        : r.queue.equals("mpsc_prebuilt") ? 0 : r.records;
-                assertTrue(r.producerBytes >= 70 * builtAtLeast, what + ": producer bytes " + r.producerBytes
-                        + " for " + builtAtLeast + " events built");
+                if (r.queue.startsWith("tandem")) {
+                    assertTrue(r.producerBytes < 40.0 * r.records, what + ": producer bytes " + r.producerBytes
+                            + " for " + r.records + " records, which build no event");
+                } else {
+                    double builtAtLeast = r.queue.equals("mpsc_prebuilt") ? 0 : r.records;
+                    assertTrue(r.producerBytes >= 70 * builtAtLeast, what + ": producer bytes " + r.producerBytes
+                            + " for " + builtAtLeast + " events built");
+                }
                 if (r.queue.startsWith("tandem")) {
                     // Tandem's delivery thread reports what its sink was handed and what it allocated.
                     assertTrue(r.delivered > 0 && r.deliveryBytes >= 0, what + ": delivered " + r.delivered
