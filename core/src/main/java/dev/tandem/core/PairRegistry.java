@@ -236,14 +236,17 @@ final class PairRegistry implements PairHost {
 
     @Override
     public void onClosed(long pairId, CloseInfo info, boolean wasStuck) {
-        if (registry.remove(pairId) == null) {
-            return;
+        if (!registry.containsKey(pairId)) {
+            return; // not one of ours (each pair's teardown calls this once, from its finish barrier)
         }
         metrics.closed(info, wasStuck); // the closed event first, then the counts: see ManagerMetrics
         CoreEvents.pairClosed(name, pairId, info.reason(), info.cause(), info.lifetime(), info.bytesIn(),
                 info.bytesOut(), info.messagesIn(), info.messagesOut(), info.messagesUnsent(),
                 info.messagesDropped(), info.stuck());
         recentlyClosed.add(info);
+        // Only now out of the registry: a shutdown that finds it empty returns, and its caller reads
+        // final counts (removed first, a shutdown could return clean with the last pair still live).
+        registry.remove(pairId);
         if (state.get() != Lifecycle.RUNNING && registry.isEmpty()) {
             synchronized (drained) {
                 drained.notifyAll();
