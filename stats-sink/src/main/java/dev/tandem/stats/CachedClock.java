@@ -12,7 +12,7 @@ package dev.tandem.stats;
  * plain load. Only one thread writes it, so no update is lost and no CAS is needed. If the source
  * clock steps backwards, so does the cached value, as {@link System#currentTimeMillis()} would.
  */
-final class CachedClock {
+final class CachedClock implements Clock {
     private final Clock source;
     private volatile long millis;
 
@@ -24,6 +24,18 @@ final class CachedClock {
     /** The cached time: any thread, never blocks. */
     long millis() {
         return millis;
+    }
+
+    /** The cached time, as a {@link Clock}: what event timestamps read. */
+    @Override
+    public long currentTimeMillis() {
+        return millis;
+    }
+
+    /** The source's, uncached: durations are never taken from the cache. */
+    @Override
+    public long nanoTime() {
+        return source.nanoTime();
     }
 
     /** Reads the source clock into the cache: the ticking thread only. */

@@ -34,16 +34,8 @@ public final class Event {
 
     Event(EventType type, long timestampMillis, Tags tags,
           long f0, long f1, long f2, long f3, long f4, long f5) {
-        this.type = type;
-        this.timestampMillis = timestampMillis;
-        this.tags = tags;
-        this.f0 = f0;
-        this.f1 = f1;
-        this.f2 = f2;
-        this.f3 = f3;
-        this.f4 = f4;
-        this.f5 = f5;
         this.reusable = false;
+        refill(type, timestampMillis, tags, f0, f1, f2, f3, f4, f5);
     }
 
     private Event() {

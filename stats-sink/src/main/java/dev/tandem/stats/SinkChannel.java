@@ -130,7 +130,7 @@ final class SinkChannel {
      * {@link Clock} throws: the slot is then published all the same, stamped 0, since an
      * unpublished slot would hold back every event behind it for good.
      */
-    long record(StatsPipeline time, EventType type, long millis, Tags tags,
+    long record(Clock time, EventType type, long millis, Tags tags,
                 long v0, long v1, long v2, long v3, long v4, long v5) {
         if (!admits()) {
             return millis;
@@ -145,7 +145,7 @@ final class SinkChannel {
         long at = millis;
         if (at == NOT_READ) {
             try {
-                at = time.eventMillis();
+                at = time.currentTimeMillis();
             } catch (RuntimeException | Error clockFailure) {
                 ring.publish(i, type, 0, tags, v0, v1, v2, v3, v4, v5);
                 offered(home, true);

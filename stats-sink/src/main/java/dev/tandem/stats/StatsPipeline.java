@@ -63,6 +63,7 @@ public final class StatsPipeline implements AutoCloseable {
     private final Thread watchdogThread;
     private final Clock clock;
     private final CachedClock cachedClock; // null: each event reads the clock itself
+    private final Clock eventClock; // where event timestamps come from: the cached clock, or the clock itself
     private final Duration closeTimeout;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
@@ -74,6 +75,7 @@ public final class StatsPipeline implements AutoCloseable {
         // An injected clock is read on every event, so tests see exactly the time they set; with no
         // sink no event is ever built, and there is no watchdog to advance a cache.
         this.cachedClock = b.preciseTimestamps || b.clock != Clock.system() || n == 0 ? null : new CachedClock(b.clock);
+        this.eventClock = cachedClock != null ? cachedClock : b.clock;
         this.channels = new SinkChannel[n];
         this.deliveryThreads = new Thread[n];
         this.dropTracking = new Object[n];
@@ -204,12 +206,6 @@ public final class StatsPipeline implements AutoCloseable {
         return EventType.create(name, fieldNames, this);
     }
 
-    /** An event's timestamp: the cached clock's value, or the clock read now (see {@link Builder#timestampTick}). */
-    long eventMillis() {
-        CachedClock c = cachedClock;
-        return c != null ? c.millis() : clock.currentTimeMillis();
-    }
-
     /**
      * The hot path behind {@link EventType#record}: writes the event into each sink's ring that
      * can take it now, and counts a drop for each that cannot (not RUNNING, its stripe full; or
@@ -230,7 +226,7 @@ public final class StatsPipeline implements AutoCloseable {
         Error clockError = null;
         for (SinkChannel c : cs) {
             try {
-                millis = c.record(this, type, millis, tags, v0, v1, v2, v3, v4, v5);
+                millis = c.record(eventClock, type, millis, tags, v0, v1, v2, v3, v4, v5);
             } catch (RuntimeException e) { // only an injected clock throws here: stamp 0, finish the sinks
                 clockFailure = e;
                 millis = 0;
