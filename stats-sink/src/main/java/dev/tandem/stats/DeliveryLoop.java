@@ -1,6 +1,7 @@
 package dev.tandem.stats;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ final class DeliveryLoop implements Runnable {
     }
 
     /** The sink's answer to one of its {@code acceptsReused*} questions, asked once; a sink that throws gets immutable ones. */
-    private static boolean asks(SinkChannel ch, String question, java.util.function.BooleanSupplier answer) {
+    private static boolean asks(SinkChannel ch, String question, BooleanSupplier answer) {
         try {
             return answer.getAsBoolean();
         } catch (VirtualMachineError fatal) {

@@ -120,21 +120,21 @@ final class EventRing extends EventRingConsumer {
         int k = type.fieldCount(); // only the arrays this type uses are touched
         if (k > 0) {
             f[0][slot] = v0;
-            if (k > 1) {
-                f[1][slot] = v1;
-                if (k > 2) {
-                    f[2][slot] = v2;
-                    if (k > 3) {
-                        f[3][slot] = v3;
-                        if (k > 4) {
-                            f[4][slot] = v4;
-                            if (k > 5) {
-                                f[5][slot] = v5;
-                            }
-                        }
-                    }
-                }
-            }
+        }
+        if (k > 1) {
+            f[1][slot] = v1;
+        }
+        if (k > 2) {
+            f[2][slot] = v2;
+        }
+        if (k > 3) {
+            f[3][slot] = v3;
+        }
+        if (k > 4) {
+            f[4][slot] = v4;
+        }
+        if (k > 5) {
+            f[5][slot] = v5;
         }
         LAP.setRelease(laps, slot, (int) (i >>> lapShift));
     }

@@ -143,17 +143,14 @@ final class SinkChannel {
             return millis;
         }
         long at = millis;
-        if (at == NOT_READ) {
-            try {
+        try {
+            if (at == NOT_READ) {
                 at = time.currentTimeMillis();
-            } catch (RuntimeException | Error clockFailure) {
-                ring.publish(i, type, 0, tags, v0, v1, v2, v3, v4, v5);
-                offered(home, true);
-                throw clockFailure;
             }
+        } finally { // also when the clock threw: the claimed slot is published, stamped 0
+            ring.publish(i, type, at == NOT_READ ? 0 : at, tags, v0, v1, v2, v3, v4, v5);
+            offered(home, true);
         }
-        ring.publish(i, type, at, tags, v0, v1, v2, v3, v4, v5);
-        offered(home, true);
         return at;
     }
 

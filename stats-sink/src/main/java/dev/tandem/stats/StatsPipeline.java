@@ -222,24 +222,20 @@ public final class StatsPipeline implements AutoCloseable {
             return;
         }
         long millis = SinkChannel.NOT_READ;
-        RuntimeException clockFailure = null;
-        Error clockError = null;
+        Throwable clockFailure = null;
         for (SinkChannel c : cs) {
             try {
                 millis = c.record(eventClock, type, millis, tags, v0, v1, v2, v3, v4, v5);
-            } catch (RuntimeException e) { // only an injected clock throws here: stamp 0, finish the sinks
+            } catch (RuntimeException | Error e) { // only an injected clock throws here: stamp 0, finish the sinks
                 clockFailure = e;
-                millis = 0;
-            } catch (Error e) {
-                clockError = e;
                 millis = 0;
             }
         }
-        if (clockError != null) {
-            throw clockError;
+        if (clockFailure instanceof Error e) {
+            throw e;
         }
         if (clockFailure != null) {
-            throw clockFailure;
+            throw (RuntimeException) clockFailure;
         }
     }
 
