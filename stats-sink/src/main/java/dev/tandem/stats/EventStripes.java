@@ -3,23 +3,23 @@ package dev.tandem.stats;
 /**
  * One sink's bounded storage, striped: a fixed set of bounded MPSC rings of event slots
  * ({@link EventRing}, "stripes") whose capacities add up to the sink's capacity. Each producer thread always writes to the same
- * stripe, chosen by its ticket ({@link ProducerTickets}: handed out in turn at a thread's first
- * record), so producers on different stripes touch different producer indices and cache lines (Caffeine's striped buffers, without the lossy slots); the sink's one
+ * stripe, chosen by its thread id, so producers on different stripes touch different producer
+ * indices and cache lines (Caffeine's striped buffers, without the lossy slots); the sink's one
  * delivery thread drains them all.
  *
  * <p>Implementation notes.
  * <ul>
- *   <li><b>Who calls what.</b> {@link #stripe(int)} and {@code offer} on a stripe's ring run on any producer
+ *   <li><b>Who calls what.</b> {@link #home()} and {@code offer} on a stripe's ring run on any producer
  *       thread and never block. Everything that takes events ({@link #drainTo}, {@link #discard})
  *       runs only on the delivery thread, the single consumer of every stripe. Counts and sizes
  *       may be read from any thread.</li>
- *   <li><b>Order.</b> A thread's stripe is {@code ticket & mask}, fixed for the thread's life,
+ *   <li><b>Order.</b> A thread's stripe is {@code threadId & mask}, fixed for the thread's life,
  *       and a stripe is FIFO: the events of one producer are delivered in the order it recorded
  *       them. Events of different producers have no order between them (they had none to keep:
  *       which of two concurrent offers is "first" was never observable).</li>
- *   <li><b>Choice of stripe.</b> Tickets are handed out in turn, so the first producers of a
- *       pipeline land on different stripes whatever their thread ids; two threads that share a
- *       stripe (more producers than stripes) are correct, only no faster than one queue. The count is fixed at build (one per core, a power of
+ *   <li><b>Choice of stripe.</b> Thread ids are handed out in sequence, so threads started one
+ *       after another land on different stripes; two threads that share a stripe are correct,
+ *       only no faster than one queue. The count is fixed at build (one per core, a power of
  *       two, each stripe at least {@value #MIN_STRIPE_CAPACITY} events), not grown on contention
  *       as Caffeine does: moving a producer to another stripe would break its order.</li>
  *   <li><b>Capacity.</b> The sink's capacity (rounded up to a power of two) is split evenly; a
@@ -84,9 +84,10 @@ final class EventStripes {
         return p == n ? n : p << 1;
     }
 
-    /** The stripe of the producer holding {@code ticket} (see {@link ProducerTickets}). */
-    Stripe stripe(int ticket) {
-        return stripes[ticket & mask];
+    /** The calling thread's stripe. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this is Java 17 bytecode
+    Stripe home() {
+        return stripes[(int) Thread.currentThread().getId() & mask];
     }
 
     /** The {@code i}-th stripe (for tests). */

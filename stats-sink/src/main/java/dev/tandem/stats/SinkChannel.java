@@ -110,10 +110,10 @@ final class SinkChannel {
 
     // ---------------------------------------------------------------- producers
 
-    /** An event already built (tests, and nothing on the hot path): offered to the stripe of {@code ticket}, as {@link #record} would. */
-    void offer(Event e, int ticket) {
+    /** An event already built (tests, and nothing on the hot path): offered as {@link #record} would. */
+    void offer(Event e) {
         if (admits()) {
-            EventStripes.Stripe home = stripes.stripe(ticket);
+            EventStripes.Stripe home = stripes.home();
             offered(home, home.ring.offer(e));
         }
     }
@@ -130,12 +130,12 @@ final class SinkChannel {
      * {@link Clock} throws: the slot is then published all the same, stamped 0, since an
      * unpublished slot would hold back every event behind it for good.
      */
-    long record(Clock time, int ticket, EventType type, long millis, Tags tags,
+    long record(Clock time, EventType type, long millis, Tags tags,
                 long v0, long v1, long v2, long v3, long v4, long v5) {
         if (!admits()) {
             return millis;
         }
-        EventStripes.Stripe home = stripes.stripe(ticket);
+        EventStripes.Stripe home = stripes.home();
         EventRing ring = home.ring;
         long i = ring.claim();
         if (i < 0) {

@@ -64,7 +64,6 @@ public final class StatsPipeline implements AutoCloseable {
     private final Clock clock;
     private final CachedClock cachedClock; // null: each event reads the clock itself
     private final Clock eventClock; // where event timestamps come from: the cached clock, or the clock itself
-    private final ProducerTickets tickets = new ProducerTickets(); // which stripe of each sink a thread writes to
     private final Duration closeTimeout;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final CompletableFuture<Boolean> closed = new CompletableFuture<>();
@@ -222,12 +221,11 @@ public final class StatsPipeline implements AutoCloseable {
             }
             return;
         }
-        int ticket = tickets.mine();
         long millis = SinkChannel.NOT_READ;
         Throwable clockFailure = null;
         for (SinkChannel c : cs) {
             try {
-                millis = c.record(eventClock, ticket, type, millis, tags, v0, v1, v2, v3, v4, v5);
+                millis = c.record(eventClock, type, millis, tags, v0, v1, v2, v3, v4, v5);
             } catch (RuntimeException | Error e) { // only an injected clock throws here: stamp 0, finish the sinks
                 clockFailure = e;
                 millis = 0;
@@ -436,7 +434,7 @@ public final class StatsPipeline implements AutoCloseable {
         /**
          * How many stripes each sink's storage is split into (default 0: one per core, rounded up
          * to a power of two, fewer for a sink whose stripes would hold under 64 events). Each
-         * producer thread writes to one stripe, handed out in turn at its first record, so concurrent producers
+         * producer thread writes to one stripe, chosen by its thread id, so concurrent producers
          * do not contend; the sink's {@code queueCapacity} is their total, so one thread alone
          * can fill only its own stripe, {@code queueCapacity / stripes} events (its drops count as
          * {@code queue_full}). 1 gives every producer the whole capacity, in one shared queue.

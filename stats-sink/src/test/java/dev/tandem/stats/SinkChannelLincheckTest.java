@@ -39,7 +39,6 @@ public class SinkChannelLincheckTest {
             .queueCapacity(4).batchSize(2).publishTimeout(Duration.ofSeconds(1)).build();
 
     private final SinkChannel ch = new SinkChannel("lincheck", batch -> { }, OPTIONS, Clock.system(), 2);
-    private final ProducerTickets tickets = new ProducerTickets();
     private final AtomicInteger recordCalls = new AtomicInteger();
     /** Who recorded each seq: written before the offer, which publishes it to the delivery side. */
     private final long[] producerOfSeq = new long[MAX_SEQ];
@@ -59,7 +58,7 @@ public class SinkChannelLincheckTest {
         int seq = recordCalls.incrementAndGet();
         producerOfSeq[seq] = Thread.currentThread().getId();
         // The real hot path (the timestamp given, so no clock is read), three parts that must arrive together.
-        ch.record(null, tickets.mine(), TYPE, 1000 + seq, Tags.empty(), seq, -seq, 0, 0, 0, 0);
+        ch.record(null, TYPE, 1000 + seq, Tags.empty(), seq, -seq, 0, 0, 0, 0);
     }
 
     /** Takes up to two events, checking each producer's order. */

@@ -41,7 +41,7 @@ class WatchdogTest {
         Watchdog w = watchdog(60 * S);
         ch.moveUnlessClosing(SinkState.BACKOFF);
         for (int i = 0; i < 3; i++) {
-            ch.offer(EVENT, 0);
+            ch.offer(EVENT);
         }
         w.tick(0);
         assertEquals(1, lines.size(), lines.toString());
@@ -49,7 +49,7 @@ class WatchdogTest {
                 + "0 stalls so far", lines.get(0));
         for (int second = 1; second < 60; second++) {
             for (int i = 0; i < 1000; i++) {
-                ch.offer(EVENT, 0);
+                ch.offer(EVENT);
             }
             w.tick(second * S);
         }
@@ -66,9 +66,9 @@ class WatchdogTest {
     void aShortIntervalIsReportedInMilliseconds() {
         Watchdog w = watchdog(S / 2);
         ch.moveUnlessClosing(SinkState.BACKOFF);
-        ch.offer(EVENT, 0);
+        ch.offer(EVENT);
         w.tick(0);
-        ch.offer(EVENT, 0);
+        ch.offer(EVENT);
         w.tick(S / 2);
         assertEquals(2, lines.size(), lines.toString());
         assertTrue(lines.get(1).endsWith("0 stalls in the last 500 ms"), lines.get(1));
@@ -86,7 +86,7 @@ class WatchdogTest {
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).startsWith("Tandem stats sink 'w' is STALLED: dropped 0 events, 0 failed publishes, "
                 + "1 stalls so far; current publish running for 11000 ms"), lines.get(0));
-        ch.offer(EVENT, 0);
+        ch.offer(EVENT);
         assertEquals(1, ch.stats().dropped(DropReason.STALLED));
         ch.deliveryPublishEnded();
         ch.moveUnlessClosing(SinkState.RUNNING);

@@ -38,7 +38,7 @@ public final class HotPath {
     /**
      * Run with two, in {@value #TWO_THREAD_FORKS} forks: recording an event. Where two producers and
      * the sink's delivery thread share two cores, a fork settles into one schedule for its whole
-     * life, and forks of one jar differed by 2.4x (tandem, room: 125 against 52 ns a record, each
+     * life, and forks of one jar differed by 2.6x (tandem, room: 129 against 50 ns a record, each
      * fork steady to a few percent); several forks put that spread into JMH's error, so that a
      * verdict reads inconclusive rather than follow one fork's luck.
      */
