@@ -213,6 +213,27 @@ public final class HttpSink implements StatsSink {
         }
     }
 
+    /**
+     * True with a built-in encoding ({@link BodyEncoding#jsonLines()},
+     * {@link BodyEncoding#influxLineProtocol()}): a publish encodes the batch into the request body
+     * before it sends, and keeps no event, so the pipeline may hand it the same events, refilled,
+     * every time. False with an encoding of your own, which may keep what it is given.
+     */
+    @Override
+    public boolean acceptsReusedEvents() {
+        return builtInEncoding();
+    }
+
+    /** True with a built-in encoding, for the same reason as {@link #acceptsReusedEvents()}. */
+    @Override
+    public boolean acceptsReusedMeasurements() {
+        return builtInEncoding();
+    }
+
+    private boolean builtInEncoding() {
+        return encoding instanceof JsonLinesEncoding || encoding instanceof InfluxLineProtocolEncoding;
+    }
+
     @Override
     public String toString() {
         return "HttpSink[POST " + uri + ", " + encoding + (gzip ? ", gzip" : "") + ']';

@@ -74,6 +74,69 @@ class HttpSinkTest {
     }
 
     @Test
+    void builtInEncodingsTakeReusedEventsAndMeasurementsAnEncodingOfYourOwnDoesNot() {
+        for (BodyEncoding e : List.of(BodyEncoding.jsonLines(), BodyEncoding.influxLineProtocol())) {
+            HttpSink s = HttpSink.builder(server.uri("/w")).encoding(e).build();
+            assertTrue(s.acceptsReusedEvents() && s.acceptsReusedMeasurements(), s.toString());
+            s.close();
+        }
+        BodyEncoding own = new BodyEncoding() {
+            @Override
+            public String contentType() {
+                return "text/plain";
+            }
+
+            @Override
+            public void encode(Batch batch, java.io.OutputStream out) throws IOException {
+                out.write(batch.events().size());
+            }
+        };
+        sink = HttpSink.builder(server.uri("/w")).encoding(own).build();
+        assertFalse(sink.acceptsReusedEvents(), "an encoding of your own may keep the events");
+        assertFalse(sink.acceptsReusedMeasurements(), "an encoding of your own may keep the measurements");
+    }
+
+    @Test
+    void batchesOfReusedEventsArriveWholeOnePostAfterAnother() throws Exception {
+        // The pipeline refills the same event objects for every publish to this sink: each body
+        // must still hold its own batch's events, none of the next one's.
+        sink = HttpSink.builder(server.uri("/w")).build();
+        StatsPipeline p = StatsPipeline.builder().sink("http", sink, SinkOptions.builder().batchSize(3)
+                .linger(Duration.ofMillis(5)).build()).build();
+        boolean closed;
+        try {
+            EventType t = p.eventType("app.closed", "id");
+            for (int burst = 0; burst < 3; burst++) {
+                for (int i = 1; i <= 3; i++) {
+                    t.record(Tags.empty(), burst * 3 + i);
+                }
+                int posted = burst * 3 + 3;
+                Await.until(Duration.ofSeconds(10), () -> postedIds().split(" ").length == posted,
+                        () -> "events posted: " + postedIds());
+            }
+        } finally {
+            closed = p.close(Duration.ofSeconds(10));
+        }
+        assertEquals("1 2 3 4 5 6 7 8 9", postedIds(), "every event once, in order");
+        assertTrue(closed, "the pipeline closed in time");
+    }
+
+    /** The ids of the events in every body posted so far, in order. */
+    private String postedIds() {
+        String field = "\"fields\":{\"id\":";
+        StringBuilder ids = new StringBuilder();
+        for (LoopbackHttpServer.Request r : server.requests()) {
+            for (String line : r.body.split("\n")) {
+                int at = line.indexOf(field);
+                if (at >= 0 && line.contains("\"type\":\"event\"")) {
+                    ids.append(ids.length() == 0 ? "" : " ").append(line, at + field.length(), line.indexOf('}', at));
+                }
+            }
+        }
+        return ids.toString();
+    }
+
+    @Test
     void gzipCompressesTheBody() throws Exception {
         sink = HttpSink.builder(server.uri("/")).encoding(BodyEncoding.influxLineProtocol()).gzip(true).build();
         sink.publish(batch());

@@ -18,12 +18,12 @@ public interface EventKey {
 
     /** No key: records are spread over the partitions, with no order between them (the default). */
     static EventKey none() {
-        return NoKey.INSTANCE;
+        return BuiltInKey.NONE;
     }
 
     /** The event's name: all events of one type go to one partition, in order. */
     static EventKey eventName() {
-        return EventName.INSTANCE;
+        return BuiltInKey.EVENT_NAME;
     }
 
     /**
@@ -32,17 +32,7 @@ public interface EventKey {
      */
     static EventKey tag(String tagKey) {
         String k = Checks.notEmpty("tagKey", tagKey);
-        return new EventKey() {
-            @Override
-            public String keyOf(Event event) {
-                return event.tags().get(k);
-            }
-
-            @Override
-            public String toString() {
-                return "EventKey.tag(" + k + ")";
-            }
-        };
+        return new BuiltInKey("EventKey.tag(" + k + ")", event -> event.tags().get(k));
     }
 
     /**
@@ -51,45 +41,9 @@ public interface EventKey {
      */
     static EventKey field(String fieldName) {
         String f = Checks.notEmpty("fieldName", fieldName);
-        return new EventKey() {
-            @Override
-            public String keyOf(Event event) {
-                int i = event.type().indexOf(f);
-                return i < 0 ? null : Long.toString(event.field(i));
-            }
-
-            @Override
-            public String toString() {
-                return "EventKey.field(" + f + ")";
-            }
-        };
-    }
-}
-
-enum NoKey implements EventKey {
-    INSTANCE;
-
-    @Override
-    public String keyOf(Event event) {
-        return null;
-    }
-
-    @Override
-    public String toString() {
-        return "EventKey.none()";
-    }
-}
-
-enum EventName implements EventKey {
-    INSTANCE;
-
-    @Override
-    public String keyOf(Event event) {
-        return event.name();
-    }
-
-    @Override
-    public String toString() {
-        return "EventKey.eventName()";
+        return new BuiltInKey("EventKey.field(" + f + ")", event -> {
+            int i = event.type().indexOf(f);
+            return i < 0 ? null : Long.toString(event.field(i));
+        });
     }
 }

@@ -254,6 +254,29 @@ public final class KafkaStatsSink implements StatsSink {
         return producerConfig;
     }
 
+    /**
+     * True with the built-in encoder ({@link RecordEncoder#json()}) and a built-in key
+     * ({@link EventKey}'s factories): a publish turns every event into bytes before it hands a
+     * record to the producer, and keeps no event, so the pipeline may hand it the same events,
+     * refilled, every time. False with an encoder or key of your own, which may keep what it is
+     * given.
+     */
+    @Override
+    public boolean acceptsReusedEvents() {
+        return builtInCodec();
+    }
+
+    /** True with the built-in encoder and key, for the same reason as {@link #acceptsReusedEvents()}. */
+    @Override
+    public boolean acceptsReusedMeasurements() {
+        return builtInCodec();
+    }
+
+    private boolean builtInCodec() {
+        return encoder == JsonRecordEncoder.INSTANCE
+                && eventKey instanceof BuiltInKey;
+    }
+
     @Override
     public String toString() {
         return "KafkaStatsSink[topic=" + topic + ", metricsTopic=" + metricsTopic + ", source=" + source

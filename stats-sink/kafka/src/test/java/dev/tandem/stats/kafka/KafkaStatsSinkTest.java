@@ -79,6 +79,38 @@ class KafkaStatsSinkTest {
     }
 
     @Test
+    void theBuiltInEncoderAndKeysTakeReusedEventsAndMeasurementsOnesOfYourOwnDoNot() {
+        for (EventKey key : List.of(EventKey.none(), EventKey.eventName(), EventKey.tag("conn"), EventKey.field("id"))) {
+            KafkaStatsSink s = sink(mock(true), builder().eventKey(key));
+            assertTrue(s.acceptsReusedEvents() && s.acceptsReusedMeasurements(), key.toString());
+        }
+        EventKey ownKey = Event::name;
+        KafkaStatsSink withOwnKey = sink(mock(true), builder().eventKey(ownKey));
+        assertFalse(withOwnKey.acceptsReusedEvents(), "a key of your own may keep the events");
+        assertFalse(withOwnKey.acceptsReusedMeasurements());
+        RecordEncoder json = RecordEncoder.json();
+        RecordEncoder ownEncoder = new RecordEncoder() {
+            @Override
+            public byte[] event(String source, Batch batch, int index) {
+                return json.event(source, batch, index);
+            }
+
+            @Override
+            public byte[] events(String source, Batch batch, int fromIndex, int toIndex) {
+                return json.events(source, batch, fromIndex, toIndex);
+            }
+
+            @Override
+            public byte[] metrics(String source, Batch batch) {
+                return json.metrics(source, batch);
+            }
+        };
+        KafkaStatsSink withOwnEncoder = sink(mock(true), builder().encoder(ownEncoder));
+        assertFalse(withOwnEncoder.acceptsReusedEvents(), "an encoder of your own may keep the events");
+        assertFalse(withOwnEncoder.acceptsReusedMeasurements());
+    }
+
+    @Test
     void writesOneRecordPerEventThenOneMetricsRecordKeyedBySource() throws Exception {
         MockProducer<byte[], byte[]> producer = mock(true);
         KafkaStatsSink s = sink(producer, builder().eventKey(EventKey.tag("conn")));
