@@ -233,4 +233,53 @@ class CleanupLaneTest {
     void anEagerCountBelowOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> lane(0));
     }
+
+    /**
+     * The timer looking all the time (a stall of 0 counts every busy drainer as hung) while
+     * drainers run short tasks and leave: a mark that lands as a task ends, after its drainer's
+     * uncount, must be taken back too, so that once every drainer has left none is counted hung.
+     * A race, so this repeats it: rounds of tasks, each waited out, the timer never stopping.
+     */
+    @Test
+    void noHungMarkOutlivesItsDrainerWhileTheTimerLooksAllTheTime() throws Exception {
+        CleanupLane lane = new CleanupLane(d -> {
+            Thread t = new Thread(d, "lane-race");
+            t.setDaemon(true);
+            t.start();
+        }, () -> now.incrementAndGet(), 1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread timer = new Thread(() -> {
+            while (!stop.get()) {
+                lane.compensate(0);
+            }
+        }, "lane-race-timer");
+        timer.setDaemon(true);
+        timer.start();
+        AtomicInteger ran = new AtomicInteger();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            int rounds = 0;
+            while (System.nanoTime() < deadline && rounds < 20_000) {
+                int before = ran.get();
+                lane.execute(ran::incrementAndGet);
+                spinUntil(() -> ran.get() == before + 1 && lane.drainers() == 0, "task run and its drainer gone");
+                rounds++;
+                if (lane.hung() != 0) {
+                    awaitCount(lane::hung, 0, "drainers counted hung after round " + rounds + ", none running");
+                }
+            }
+            assertTrue(rounds > 100, "rounds run: " + rounds);
+        } finally {
+            stop.set(true);
+            timer.join(10_000);
+        }
+    }
+
+    private static void spinUntil(java.util.function.BooleanSupplier done, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " within 10 s");
+            Thread.onSpinWait();
+        }
+    }
 }

@@ -100,7 +100,8 @@ public final class B1Report {
         Row c = find("CounterBench.tandem", 1, null, null);
         StringBuilder sb = new StringBuilder();
         if (e != null) {
-            sb.append("events ").append(e.shape());
+            sb.append(e2 != null && !e2.shape().equals(e.shape()) ? "events with one producer " : "events ")
+                    .append(e.shape());
         }
         if (e2 != null && (e == null || !e2.shape().equals(e.shape()))) {
             sb.append(sb.length() == 0 ? "" : "; ").append("events with two producers ").append(e2.shape())

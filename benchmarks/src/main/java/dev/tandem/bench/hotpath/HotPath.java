@@ -14,15 +14,17 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * B1's entry point: runs every B1 benchmark with JMH (once with one producer thread, once with
- * two), keeps the raw JSON, and writes the {@code b1.md} fragment from it.
+ * B1's entry point: runs every B1 benchmark with JMH in three passes (one producer thread; two;
+ * two again for recording an event, in {@value #TWO_THREAD_FORKS} forks), keeps the raw JSON, and
+ * writes the {@code b1.md} fragment from it.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.HotPath [--quick] [--out DIR]
  * </pre>
  *
  * <p>Full size: each case in its own forked JVM with the warm-up and measurement its class
- * declares (about 4 minutes on 2 cores). {@code --quick}: in-process (no fork), no warm-up, one
+ * declares, but recording an event with two producers, in {@value #TWO_THREAD_FORKS} forks of
+ * {@value #TWO_THREAD_FORK_ITERATIONS} iterations (about 14 minutes on 2 cores). {@code --quick}: in-process (no fork), no warm-up, one
  * 100 ms iteration per case: seconds, for checking the harness, not for figures. Writes
  * {@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-forked.json} (JMH's results), and
  * {@code b1-jmh-t*.log} (its text output) and {@code b1.md} into the results directory.
@@ -38,9 +40,9 @@ public final class HotPath {
     /**
      * Run with two, in {@value #TWO_THREAD_FORKS} forks: recording an event. Where two producers and
      * the sink's delivery thread share two cores, a fork settles into one schedule for its whole
-     * life, and forks of one jar differed by 2.6x (tandem, room: 129 against 50 ns a record, each
-     * fork steady to a few percent); several forks put that spread into JMH's error, so that a
-     * verdict reads inconclusive rather than follow one fork's luck.
+     * life, and forks of one jar differed by 2.3x (tandem, room: 125 against 55 ns a record, each
+     * fork steady to a few percent); over several forks, forks that differ widen JMH's error, so
+     * that a verdict reads inconclusive rather than follow one fork's luck.
      */
     static final List<String> TWO_THREADS_FORKED = List.of(PKG + "EventRecordBench\\.");
     static final int TWO_THREAD_FORKS = 3;
@@ -55,7 +57,7 @@ public final class HotPath {
         System.out.println("B1: wrote " + md);
     }
 
-    /** Runs both passes and writes the fragment; returns its path. */
+    /** Runs the three passes and writes the fragment; returns its path. */
     static Path run(Path out, boolean quick) throws IOException, RunnerException {
         Files.createDirectories(out);
         runPass(out, 1, "", ONE_THREAD, quick, 0);
@@ -71,7 +73,7 @@ public final class HotPath {
             throws RunnerException {
         Path json = out.resolve("b1-t" + threads + suffix + ".json");
         Path log = out.resolve("b1-jmh-t" + threads + suffix + ".log");
-        System.out.println("B1: JMH with " + threads + " thread(s)" + (forks > 0 ? ", " + forks + " forks" : "")
+        System.out.println("B1: JMH with " + threads + " thread(s)" + (forks > 0 && !quick ? ", " + forks + " forks" : "")
                 + (quick ? " (quick)" : "") + "; log " + log);
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .threads(threads)

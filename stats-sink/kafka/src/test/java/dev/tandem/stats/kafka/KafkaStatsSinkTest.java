@@ -12,9 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.stats.testing.TestEvents;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.stats.Batch;
+import dev.tandem.stats.Counter;
 import dev.tandem.stats.Event;
 import dev.tandem.stats.EventType;
 import dev.tandem.stats.Measurement;
+import dev.tandem.stats.SinkOptions;
+import dev.tandem.stats.StatsPipeline;
 import dev.tandem.stats.Tags;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -108,6 +111,46 @@ class KafkaStatsSinkTest {
         KafkaStatsSink withOwnEncoder = sink(mock(true), builder().encoder(ownEncoder));
         assertFalse(withOwnEncoder.acceptsReusedEvents(), "an encoder of your own may keep the events");
         assertFalse(withOwnEncoder.acceptsReusedMeasurements());
+    }
+
+    @Test
+    void throughAPipelineReusedEventsAndMeasurementsArriveWholeInBothRecordModes() throws Exception {
+        for (EventRecords mode : EventRecords.values()) {
+            MockProducer<byte[], byte[]> producer = mock(true);
+            KafkaStatsSink s = sink(producer, builder().eventRecords(mode).eventKey(EventKey.field("id")));
+            assertTrue(s.acceptsReusedEvents() && s.acceptsReusedMeasurements(), mode.toString());
+            StatsPipeline p = StatsPipeline.builder().sink("kafka", s, SinkOptions.builder().batchSize(3)
+                    .linger(Duration.ofMillis(5)).build()).build();
+            Counter opened = p.counter("app.opened");
+            EventType closed = p.eventType("app.closed", "id");
+            for (int i = 1; i <= 9; i++) {
+                opened.increment();
+                closed.record(Tags.empty(), i);
+            }
+            assertTrue(p.close(Duration.ofSeconds(10)), mode + ": the pipeline closed in time");
+            List<Long> ids = new ArrayList<>();
+            long lastOpened = -1;
+            for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+                JsonNode v = JsonRecordEncoderTest.parse(r.value());
+                if ("event".equals(type(r))) {
+                    ids.add(v.get("fields").get("id").asLong());
+                    assertEquals(Long.toString(ids.get(ids.size() - 1)), text(r.key()), "keyed by its own id");
+                } else if ("events".equals(type(r))) {
+                    for (JsonNode e : v.get("events")) {
+                        ids.add(e.get("fields").get("id").asLong());
+                    }
+                } else {
+                    for (JsonNode m : v.get("metrics")) {
+                        if ("app.opened".equals(m.get("name").asText())) {
+                            assertTrue(m.get("value").asLong() >= lastOpened, mode + ": a total never goes back");
+                            lastOpened = m.get("value").asLong();
+                        }
+                    }
+                }
+            }
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), ids, mode + ": every event once, in order");
+            assertEquals(9, lastOpened, mode + ": the last metrics record holds the total");
+        }
     }
 
     @Test
