@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *       replacement if tasks wait.</li>
  *   <li><b>Blocking.</b> Each tick the timer counts as hung every drainer that has been in one
  *       task for longer than a tick ({@code hung}, until that task returns; a mark that lands as
- *       the task ends is taken back by whichever of the timer and the drainer looks last), so tasks added later
- *       start drainers of their own; and when the oldest waiting task has waited longer than a tick
+ *       the task ends is taken back by whichever of the timer and the drainer looks last), so
+ *       tasks added later start drainers of their own; and when the oldest waiting task has waited longer than a tick
  *       it starts more drainers, as many as are counted (at most {@value #MAX_STARTS_PER_TICK} a
  *       tick). Time here is {@link System#nanoTime()}, not the manager's {@link TimeSource}: a
  *       stall is a thread's, and a test clock that stands still must not hide one. No drainer is
@@ -224,10 +224,11 @@ final class CleanupLane {
             long since = busySince;
             if (since != IDLE && now - since > stallNanos && HUNG.compareAndSet(this, 0, 1)) {
                 hung.incrementAndGet();
-                // The task may have ended between the read and the mark, its drainer's uncount
-                // finding nothing to take back (and the drainer may have left): the mark, then a
-                // second look at the task, against the drainer's IDLE, then its look at the mark
-                // (Dekker). One of the two sees the other; the CAS lets only one take it back.
+                // The task may have ended between the read above and the mark, its drainer's
+                // uncount finding no mark yet (and the drainer may be gone): look at the task again.
+                // The drainer writes IDLE, then looks at the mark; this wrote the mark, and now looks
+                // at the task (Dekker): one of the two sees the other, and the CAS lets only one
+                // take the mark back.
                 if (busySince != since && HUNG.compareAndSet(this, 1, 0)) {
                     hung.decrementAndGet();
                 }

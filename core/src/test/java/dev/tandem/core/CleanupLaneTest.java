@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -247,7 +249,7 @@ class CleanupLaneTest {
             t.setDaemon(true);
             t.start();
         }, () -> now.incrementAndGet(), 1);
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread timer = new Thread(() -> {
             while (!stop.get()) {
                 lane.compensate(0);
@@ -275,7 +277,7 @@ class CleanupLaneTest {
         }
     }
 
-    private static void spinUntil(java.util.function.BooleanSupplier done, String what) {
+    private static void spinUntil(BooleanSupplier done, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!done.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, what + " within 10 s");

@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-forked.json}) into the {@code b1.md}
- * fragment: one table per question, ratios to every baseline, and a verdict line per target
- * computed from the figures (never typed in).
+ * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t2.json},
+ * {@code b1-t2-forked.json}) into the {@code b1.md} fragment: one table per question, ratios to
+ * every baseline, and a verdict line per target computed from the figures (never typed in).
  *
  * <p>Re-render from existing JSON without running anything:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.B1Report --out DIR}.

@@ -24,8 +24,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Full size: each case in its own forked JVM with the warm-up and measurement its class
  * declares, but recording an event with two producers, in {@value #TWO_THREAD_FORKS} forks of
- * {@value #TWO_THREAD_FORK_ITERATIONS} iterations (about 14 minutes on 2 cores). {@code --quick}: in-process (no fork), no warm-up, one
- * 100 ms iteration per case: seconds, for checking the harness, not for figures. Writes
+ * {@value #TWO_THREAD_FORK_ITERATIONS} iterations (about 14 minutes on 2 cores). {@code --quick}:
+ * in-process (no fork), no warm-up, one 100 ms iteration per case: seconds, for checking the
+ * harness, not for figures. Writes
  * {@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-forked.json} (JMH's results), and
  * {@code b1-jmh-t*.log} (its text output) and {@code b1.md} into the results directory.
  */
@@ -68,7 +69,10 @@ public final class HotPath {
         return Results.write(out, "b1", B1Report.render(out, command, quick));
     }
 
-    /** {@code forks}: 0 for what each class declares, else that many forks of {@value #TWO_THREAD_FORK_ITERATIONS} iterations. */
+    /**
+     * {@code forks}: 0 for what each class declares, else that many forks of
+     * {@value #TWO_THREAD_FORK_ITERATIONS} iterations.
+     */
     private static void runPass(Path out, int threads, String suffix, List<String> includes, boolean quick, int forks)
             throws RunnerException {
         Path json = out.resolve("b1-t" + threads + suffix + ".json");
