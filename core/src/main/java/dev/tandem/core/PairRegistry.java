@@ -223,7 +223,7 @@ final class PairRegistry implements PairHost {
     public void onStuck(long pairId, String whatIsStuck, PairSnapshot snapshot, long closingNanos) {
         metrics.stuck(pairId, closingNanos);
         CoreEvents.pairStuck(name, pairId, whatIsStuck, closingNanos, snapshot.reader().stack(), snapshot.writer().stack());
-        stuckLog.warn(clock.nanoTime(), "Tandem pair " + pairId + " is STUCK " + Duration.ofNanos(graceNanos)
+        stuckLog.warn(clock.nanoTime(), () -> "Tandem pair " + pairId + " is STUCK " + Duration.ofNanos(graceNanos)
                 + " after close: " + whatIsStuck + ". Its hooks run now on a cleanup thread.\n" + snapshot, null);
     }
 
@@ -231,7 +231,7 @@ final class PairRegistry implements PairHost {
     public void hookFailed(CleanupHookException failure) {
         metrics.hookFailed();
         CoreEvents.hookFailed(name, failure.pairId(), failure.hookIndex(), failure.timedOut(), failure);
-        hookLog.warn(clock.nanoTime(), failure.getMessage(), failure.getCause() != null ? failure.getCause() : failure);
+        hookLog.warn(clock.nanoTime(), failure::getMessage, failure.getCause() != null ? failure.getCause() : failure);
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.tandem.core;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
  * One kind of warning, written at most once per interval: the first occurrence at once, then a
- * summary of how many were suppressed. A failure storm must not become a log storm.
+ * summary of how many were suppressed. A failure storm must not become a log storm, nor a storm of
+ * messages built for nothing: the message is made only when it is written (a STUCK pair's carries
+ * the stacks of its threads).
  */
 final class ThrottledLog {
     private final Logger log;
@@ -19,14 +22,16 @@ final class ThrottledLog {
         this.lastNanos = new AtomicLong(nowNanos - intervalNanos);
     }
 
-    void warn(long nowNanos, String message, Throwable t) {
+    /** Writes {@code message.get()} with {@code t}, unless a warning was written less than an interval ago. */
+    void warn(long nowNanos, Supplier<String> message, Throwable t) {
         long last = lastNanos.get();
         if (nowNanos - last < intervalNanos || !lastNanos.compareAndSet(last, nowNanos)) {
             suppressed.incrementAndGet();
             return;
         }
         long skipped = suppressed.getAndSet(0);
-        String line = skipped == 0 ? message : message + " (" + skipped + " similar warnings suppressed since the last)";
+        String text = message.get();
+        String line = skipped == 0 ? text : text + " (" + skipped + " similar warnings suppressed since the last)";
         if (t == null) {
             log.warn(line);
         } else {
