@@ -101,9 +101,10 @@ class DiagnosticsAbuseTest {
         assertEquals(404, get("/nope").status);
         assertEquals(404, get("/tandem/what%0d%0aX-Injected:%20yes").status);
         assertEquals(400, get("/tandem/pairs/not-a-number").status);
-        Response put = raw("PUT /tandem/counts HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        Response put = answered("PUT /tandem/counts HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                "PUT");
         assertEquals(405, put.status, put.toString());
-        Response weird = raw("FROB /tandem/counts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        Response weird = answered("FROB /tandem/counts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "FROB");
         assertEquals(405, weird.status, weird.toString());
         assertEquals(200, get("/tandem/counts").status);
     }
@@ -118,14 +119,23 @@ class DiagnosticsAbuseTest {
 
     /** A GET, retried while the endpoint refuses it (all threads busy), within the bound. */
     private Response get(String path) throws IOException {
+        return answered("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "GET " + path);
+    }
+
+    /**
+     * Sends {@code request} again while the endpoint closes the connection unanswered (what it does
+     * when all its threads are busy, as they may still be with an abusive request just before),
+     * within the bound.
+     */
+    private Response answered(String request, String what) throws IOException {
         long deadline = System.nanoTime() + BOUND_NANOS;
         while (true) {
-            Response r = raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            Response r = raw(request);
             if (r.status != -1) {
                 return r;
             }
             if (System.nanoTime() > deadline) {
-                fail("no answer to GET " + path + " within the bound");
+                fail("no answer to " + what + " within the bound: " + r);
             }
         }
     }
