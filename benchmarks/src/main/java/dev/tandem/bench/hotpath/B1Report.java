@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t2.json},
+ * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-other.json},
  * {@code b1-t2-forked.json}) into the {@code b1.md} fragment: one table per question, ratios to
  * every baseline, and a verdict line per target computed from the figures (never typed in).
  *
@@ -55,7 +55,7 @@ public final class B1Report {
     static String render(Path dir, String command, boolean quick) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (int t : PRODUCERS) {
-            for (String suffix : new String[] {"", "-forked"}) {
+            for (String suffix : new String[] {"", "-other", "-forked"}) {
                 Path f = dir.resolve("b1-t" + t + suffix + ".json");
                 if (Files.isRegularFile(f)) {
                     rows.addAll(Row.parse(Files.readString(f, StandardCharsets.UTF_8)));
@@ -63,7 +63,7 @@ public final class B1Report {
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no B1 results (b1-t1.json, b1-t2.json, b1-t2-forked.json) in " + dir);
+            throw new IllegalArgumentException("no B1 results (b1-t1.json, b1-t2*.json) in " + dir);
         }
         return new B1Report(rows).render(command, quick);
     }
@@ -75,7 +75,7 @@ public final class B1Report {
         line("Machine: " + Results.machine() + ". JVM of the runs: " + any.vm + ", JMH " + any.jmh + ", args `"
                 + String.join(" ", any.jvmArgs) + "`.");
         line("Command: `bash benchmarks/run.sh` (part `benchmarks/run.d/10-b1.sh`), i.e. `" + command + "`. Raw JMH "
-                + "results next to this fragment: `b1-t1.json`, `b1-t2.json`, `b1-t2-forked.json` (and the text logs `b1-jmh-t*.log`).");
+                + "results next to this fragment: `b1-t1.json`, `b1-t2.json`, `b1-t2-other.json`, `b1-t2-forked.json` (and the text logs `b1-jmh-t*.log`).");
         line("Regime per case: " + describeRun() + ". Errors are JMH's 99.9% confidence half-widths (n/a with"
                 + " fewer than two iterations). Method and baselines: see *B1* under *What is measured, and how*.");
         if (quick) {
@@ -104,8 +104,9 @@ public final class B1Report {
                     .append(e.shape());
         }
         if (e2 != null && (e == null || !e2.shape().equals(e.shape()))) {
-            sb.append(sb.length() == 0 ? "" : "; ").append("events with two producers ").append(e2.shape())
-                    .append(" (their error includes the spread between forks)");
+            sb.append(sb.length() == 0 ? "" : "; ").append("events with two producers, Tandem and `abq_offer` ")
+                    .append(e2.shape()).append(" (their error includes the spread between forks), the other queues as")
+                    .append(" with one");
         }
         if (c != null) {
             sb.append(sb.length() == 0 ? "" : "; counters and yardsticks ").append(c.shape());

@@ -24,7 +24,7 @@ class HotPathSmokeTest {
         Path md = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> HotPath.run(dir, true));
 
         List<B1Report.Row> rows = new ArrayList<>();
-        for (String f : List.of("b1-t1.json", "b1-t2.json", "b1-t2-forked.json")) {
+        for (String f : List.of("b1-t1.json", "b1-t2.json", "b1-t2-other.json", "b1-t2-forked.json")) {
             rows.addAll(B1Report.Row.parse(Files.readString(dir.resolve(f), StandardCharsets.UTF_8)));
         }
         // 8 queues x 2 regimes, 3 counters, at 1 and 2 threads; 5 yardsticks at 1 thread, the pacing at 2.
