@@ -25,12 +25,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Full size: each case in its own forked JVM with the warm-up and measurement its class
  * declares, but the two-producer event cases the targets compare, in {@value #TWO_THREAD_FORKS}
- * forks of {@value #TWO_THREAD_FORK_ITERATIONS} iterations (about 14 minutes on 2 cores). {@code --quick}:
- * in-process (no fork), no warm-up, one 100 ms iteration per case: seconds, for checking the
- * harness, not for figures. Writes
- * {@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-other.json}, {@code b1-t2-forked.json}
- * (JMH's results), and
- * {@code b1-jmh-t*.log} (its text output) and {@code b1.md} into the results directory.
+ * forks of {@value #TWO_THREAD_FORK_ITERATIONS} iterations (about 14 minutes on 2 cores).
+ * {@code --quick}: in-process (no fork), no warm-up, one 100 ms iteration per case: seconds, for
+ * checking the harness, not for figures. Writes {@code b1-t1.json}, {@code b1-t2.json},
+ * {@code b1-t2-other.json}, {@code b1-t2-forked.json} (JMH's results), {@code b1-jmh-t*.log} (its
+ * text output) and {@code b1.md} into the results directory.
  */
 public final class HotPath {
     static final String PKG = "dev\\.tandem\\.bench\\.hotpath\\.";
@@ -45,8 +44,8 @@ public final class HotPath {
     /**
      * The queues the two-producer targets compare, run in {@value #TWO_THREAD_FORKS} forks. Where
      * two producers and the sink's delivery thread share two cores, a fork settles into one
-     * schedule for its whole life, and forks of one jar differed by 2.3x (tandem, room: 125 against
-     * 55 ns a record; flooded, 16 against 27 ns; each fork steady to a few percent). Over several
+     * schedule for its whole life, and forks of one jar differed by up to 2.3x (tandem, room: 125
+     * against 55 ns a record; flooded, 16 against 27 ns; each fork steady to a few percent). Over several
      * forks the mean takes every schedule the forks met in, and forks that differ widen JMH's
      * error, so that a verdict follows no single fork's luck; with six, one odd fork in the flooded
      * regime no longer decides the verdict, as it did with three. The other queues of the table
