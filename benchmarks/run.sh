@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole benchmark suite, in about 22 minutes on a 2-core machine; it rewrites the result
+# The whole benchmark suite, in about 24 minutes on a 2-core machine; it rewrites the result
 # tables of docs/benchmarks.md. Usage: bash benchmarks/run.sh [--quick]
 #   --quick   every harness at its smoke size (seconds), for trying the script itself
 set -euo pipefail

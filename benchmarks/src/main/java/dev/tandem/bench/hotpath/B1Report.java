@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t2.json}, {@code b1-t2-other.json},
- * {@code b1-t2-forked.json}) into the {@code b1.md} fragment: one table per question, ratios to
+ * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t1-other.json},
+ * {@code b1-t1-forked.json}, the same for {@code t2}) into the {@code b1.md} fragment: one table per question, ratios to
  * every baseline, and a verdict line per target computed from the figures (never typed in).
  *
  * <p>Re-render from existing JSON without running anything:
@@ -63,7 +63,7 @@ public final class B1Report {
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no B1 results (b1-t1.json, b1-t2*.json) in " + dir);
+            throw new IllegalArgumentException("no B1 results (b1-t1*.json, b1-t2*.json) in " + dir);
         }
         return new B1Report(rows).render(command, quick);
     }
@@ -75,7 +75,8 @@ public final class B1Report {
         line("Machine: " + Results.machine() + ". JVM of the runs: " + any.vm + ", JMH " + any.jmh + ", args `"
                 + String.join(" ", any.jvmArgs) + "`.");
         line("Command: `bash benchmarks/run.sh` (part `benchmarks/run.d/10-b1.sh`), i.e. `" + command + "`. Raw JMH "
-                + "results next to this fragment: `b1-t1.json`, `b1-t2.json`, `b1-t2-other.json`, `b1-t2-forked.json` (and the text logs `b1-jmh-t*.log`).");
+                + "results next to this fragment: `b1-t1.json`, `b1-t1-other.json`, `b1-t1-forked.json`, the same for "
+                + "`t2` (and the text logs `b1-jmh-t*.log`).");
         line("Regime per case: " + describeRun() + ". Errors are JMH's 99.9% confidence half-widths (n/a with"
                 + " fewer than two iterations). Method and baselines: see *B1* under *What is measured, and how*.");
         if (quick) {
@@ -95,23 +96,23 @@ public final class B1Report {
     }
 
     private String describeRun() {
-        Row e = find("EventRecordBench.record", 1, "tandem", "room");
-        Row e2 = find("EventRecordBench.record", 2, "tandem", "room");
+        Row target = find("EventRecordBench.record", 1, "tandem", "room");
+        Row other = find("EventRecordBench.record", 1, "abq_offer", "room");
         Row c = find("CounterBench.tandem", 1, null, null);
-        StringBuilder sb = new StringBuilder();
-        if (e != null) {
-            sb.append(e2 != null && !e2.shape().equals(e.shape()) ? "events with one producer " : "events ")
-                    .append(e.shape());
-        }
-        if (e2 != null && (e == null || !e2.shape().equals(e.shape()))) {
-            sb.append(sb.length() == 0 ? "" : "; ").append("events with two producers, Tandem and `abq_offer` ")
-                    .append(e2.shape()).append(" (their error includes the spread between forks), the other queues as")
-                    .append(" with one");
+        List<String> parts = new ArrayList<>();
+        if (target != null) {
+            boolean same = other == null || other.shape().equals(target.shape());
+            parts.add((same ? "events " : "events into Tandem and the queue each target compares it with "
+                    + "(`mpsc_prebuilt` with one producer, `abq_offer` with two) ") + target.shape()
+                    + (target.forks > 1 ? " (their error includes the spread between forks)" : ""));
+            if (!same) {
+                parts.add("the other queues " + other.shape());
+            }
         }
         if (c != null) {
-            sb.append(sb.length() == 0 ? "" : "; counters and yardsticks ").append(c.shape());
+            parts.add("counters and yardsticks " + c.shape());
         }
-        return sb.toString();
+        return String.join("; ", parts);
     }
 
     // ------------------------------------------------------------------ targets
@@ -176,7 +177,7 @@ public final class B1Report {
             double an = roomA2.score - pace2.score;
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "queue with room (cost per record, pacing subtracted)",
-                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn), judgeRatio(an, combinedError(roomA2, pace2),
+                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn) + offCpu(roomT2, roomA2), judgeRatio(an, combinedError(roomA2, pace2),
                             tn, combinedError(roomT2, pace2), ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, queue with room", "not measured", "not measured");
@@ -386,11 +387,13 @@ public final class B1Report {
         line("Each record is preceded by `Blackhole.consumeCPU(" + EventRecordBench.PACE_TOKENS + ")` (the pacing, "
                 + "measured alone in the same run and subtracted); the sink does almost nothing. \"vs Tandem\" is the "
                 + "row's cost per record (pacing subtracted) divided by Tandem's at the same producer count: how many "
-                + "times Tandem's throughput the row would allow.");
+                + "times Tandem's throughput the row would allow. \"off CPU ns/op\" is the part of the measured "
+                + "wall time the producer thread was not running (measured less its own CPU time per record): "
+                + "descheduled, typically while a consumer had its core.");
         line("");
-        line("| queue | producers | measured ns/op | pacing ns/op | **record ns/op** | records/s, all producers | "
-                + "producer B/op | all-thread B/op | delivery B/event | dropped | vs Tandem |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|");
+        line("| queue | producers | measured ns/op | pacing ns/op | **record ns/op** | off CPU ns/op | "
+                + "records/s, all producers | producer B/op | all-thread B/op | delivery B/event | dropped | vs Tandem |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int t : PRODUCERS) {
             Row pace = pace(t);
             Row tandem = find("EventRecordBench.record", t, "tandem", "room");
@@ -403,7 +406,7 @@ public final class B1Report {
                 double tandemNet = tandem == null || pace == null ? Double.NaN : tandem.score - pace.score;
                 line("| " + label(q) + " | " + t + " | " + ns(r.score) + " ± " + ns(r.error) + " | "
                         + (pace == null ? "n/a" : ns(pace.score)) + " | **" + ns(net) + "** | "
-                        + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
+                        + ns(r.offCpuPerOp()) + " | " + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
                         + " | " + bytes(r.deliveryBytesPerEvent()) + " | " + percent(r.dropFraction()) + " | "
                         + x(net / tandemNet) + " |");
             }
@@ -419,9 +422,9 @@ public final class B1Report {
                 + "throughput as a multiple of the row's. `abq_put` never drops: it blocks, and its producers run at "
                 + "the sink's pace (the story's failure).");
         line("");
-        line("| queue | producers | ns/op | records/s, all producers | producer B/op | all-thread B/op | "
-                + "delivery B/event | dropped | vs Tandem |");
-        line("|---|---|---|---|---|---|---|---|---|");
+        line("| queue | producers | ns/op | off CPU ns/op | records/s, all producers | producer B/op | "
+                + "all-thread B/op | delivery B/event | dropped | vs Tandem |");
+        line("|---|---|---|---|---|---|---|---|---|---|");
         for (int t : PRODUCERS) {
             Row tandem = find("EventRecordBench.record", t, "tandem", "flood");
             for (String q : QUEUES) {
@@ -430,12 +433,22 @@ public final class B1Report {
                     continue;
                 }
                 line("| " + label(q) + " | " + t + " | " + ns(r.score) + " ± " + ns(r.error) + " | "
-                        + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
-                        + " | " + bytes(r.deliveryBytesPerEvent()) + " | " + percent(r.dropFraction()) + " | "
-                        + x(tandem == null ? Double.NaN : r.score / tandem.score) + " |");
+                        + ns(r.offCpuPerOp()) + " | " + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp())
+                        + " | " + bytes(r.allocNorm) + " | " + bytes(r.deliveryBytesPerEvent()) + " | "
+                        + percent(r.dropFraction()) + " | " + x(tandem == null ? Double.NaN : r.score / tandem.score)
+                        + " |");
             }
         }
         line("");
+    }
+
+    /** How long the two rows' producers were off CPU per record, for a target's "measured" cell; "" if unknown. */
+    private static String offCpu(Row tandem, Row other) {
+        if (Double.isNaN(tandem.offCpuPerOp()) || Double.isNaN(other.offCpuPerOp())) {
+            return "";
+        }
+        return "; of the wall time, producers off CPU " + ns(tandem.offCpuPerOp()) + " ns a record (Tandem) and "
+                + ns(other.offCpuPerOp()) + " (`" + other.queue + "`)";
     }
 
     private String sinkRate() {
@@ -588,6 +601,7 @@ public final class B1Report {
         double producerBytes = Double.NaN;
         double delivered = Double.NaN;
         double deliveryBytes = Double.NaN;
+        double producerCpuNanos = Double.NaN;
         String vm;
         String jmh;
         List<String> jvmArgs = List.of();
@@ -617,6 +631,20 @@ public final class B1Report {
 
         double producerBytesPerOp() {
             return records > 0 && producerBytes >= 0 ? producerBytes / records : Double.NaN;
+        }
+
+        /** The producer threads' CPU time per record (NaN where not measured). */
+        double producerCpuPerOp() {
+            return records > 0 && producerCpuNanos >= 0 ? producerCpuNanos / records : Double.NaN;
+        }
+
+        /**
+         * Of a call's wall time (the score), how much its thread was not on a CPU: the score less
+         * the CPU per record, never below 0 (the two are measured over slightly different windows).
+         */
+        double offCpuPerOp() {
+            double cpu = producerCpuPerOp();
+            return Double.isNaN(cpu) ? Double.NaN : Math.max(0, score - cpu);
         }
 
         String shape() {
@@ -680,6 +708,7 @@ public final class B1Report {
                     r.producerBytes = secondaryScore(secondary, "producerBytes");
                     r.delivered = secondaryScore(secondary, "delivered");
                     r.deliveryBytes = secondaryScore(secondary, "deliveryBytes");
+                    r.producerCpuNanos = secondaryScore(secondary, "producerCpuNanos");
                 }
                 out.add(r);
             }

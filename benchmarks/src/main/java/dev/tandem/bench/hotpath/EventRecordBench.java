@@ -52,9 +52,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * 1.2x of an offer" target is measured against.
  *
  * <p>The thread count comes from the runner ({@code -t 1}, {@code -t 2}). Per-thread books are JMH
- * auxiliary counters: {@code records}, {@code drops} and {@code producerBytes} (bytes allocated by
+ * auxiliary counters: {@code records}, {@code drops}, {@code producerBytes} (bytes allocated by
  * the producing threads themselves, so that the consumer's allocations are not charged to the
- * hot path); for Tandem also {@code delivered} and {@code deliveryBytes}, the events its sink was
+ * hot path) and {@code producerCpuNanos} (their CPU time, so that the report can tell the time a
+ * producer spent off its core from the time its calls took); for Tandem also {@code delivered} and {@code deliveryBytes}, the events its sink was
  * handed in the iteration and the bytes its delivery thread allocated meanwhile (read by the
  * delivery thread itself at the end of each publish).
  */
@@ -142,18 +143,28 @@ public class EventRecordBench {
         public long delivered;
         /** Tandem only: bytes its delivery thread allocated meanwhile (reported by one thread). */
         public long deliveryBytes;
+        /**
+         * CPU time this producer thread used during the iteration: over the records, what the
+         * calls cost on the CPU; the rest of their wall time the thread was not running (another
+         * thread, such as a consumer, had its core).
+         */
+        public long producerCpuNanos;
 
         private long bytesAtStart;
+        private long cpuAtStart;
 
         @Setup(Level.Iteration)
         public void iterationStarts() {
             bytesAtStart = Allocation.currentThreadBytes();
+            cpuAtStart = Allocation.currentThreadCpuNanos();
         }
 
         @TearDown(Level.Iteration)
         public void iterationEnds(EventRecordBench bench) {
             long now = Allocation.currentThreadBytes();
+            long cpu = Allocation.currentThreadCpuNanos();
             producerBytes = now < 0 || bytesAtStart < 0 ? Long.MIN_VALUE / 4 : now - bytesAtStart; // unsupported: negative
+            producerCpuNanos = cpu < 0 || cpuAtStart < 0 ? Long.MIN_VALUE / 4 : cpu - cpuAtStart;
             bench.producer.settle(this);
         }
     }
@@ -325,6 +336,11 @@ public class EventRecordBench {
                 return ((com.sun.management.ThreadMXBean) BEAN).getCurrentThreadAllocatedBytes();
             }
             return -1;
+        }
+
+        /** CPU time of the current thread, or -1 where the JVM cannot measure it. */
+        static long currentThreadCpuNanos() {
+            return BEAN.isCurrentThreadCpuTimeSupported() ? BEAN.getCurrentThreadCpuTime() : -1;
         }
     }
 }

@@ -60,6 +60,27 @@ class B1ReportTest {
     }
 
     @Test
+    void theTimeAProducerWasOffItsCpuIsTheWallTimeLessItsCpuTimePerRecord(@TempDir Path dir) throws Exception {
+        Figures f = new Figures();
+        f.offCpu = 25; // every room row: CPU per record = score - 25
+        f.offCpuFlood = -0.5; // every flood row: a little more CPU than wall time per record (the windows differ)
+        write(dir, f);
+        String md = B1Report.render(dir, "cmd", false);
+        // room, two producers: Tandem 135 ns measured, 15 net, 25 of the 135 off CPU
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| **Tandem** `EventType.record` | 2 | 135.0 ± n/a | 120.0 | **15.0** | 25.0 |")), md);
+        assertTrue(md.contains("producers off CPU 25.0 ns a record (Tandem) and 25.0 (`abq_offer`)"), md);
+        // flooded, two producers: 20 ns measured, 20.5 on the CPU: shown as none off CPU, never negative
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| **Tandem** `EventType.record` | 2 | 20.0 ± n/a | 0.00 |")), md);
+
+        f.offCpu = Double.NaN; // a JVM that cannot read thread CPU time
+        f.offCpuFlood = Double.NaN;
+        write(dir, f);
+        md = B1Report.render(dir, "cmd", false);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| **Tandem** `EventType.record` | 2 | 135.0 ± n/a | 120.0 | **15.0** | n/a |")), md);
+        assertTrue(!md.contains("off CPU 25.0"), md);
+    }
+
+    @Test
     void refusesAnEmptyDirectory(@TempDir Path dir) {
         assertThrows(IllegalArgumentException.class, () -> B1Report.render(dir, "cmd", false));
     }
@@ -73,6 +94,8 @@ class B1ReportTest {
         double tandemCounterBytes = 0;
         double tandemProducerBytes = 80;
         double tandemDeliveryBytes = 0;
+        double offCpu = Double.NaN; // room: ns per record a producer was off CPU; NaN: CPU time not measured
+        double offCpuFlood = Double.NaN; // the same, flooded
     }
 
     private static void write(Path dir, Figures f) throws Exception {
@@ -84,8 +107,10 @@ class B1ReportTest {
                 double flood = tandem && t == 2 ? f.tandemFlood2 : 100;
                 double bytes = tandem ? f.tandemProducerBytes : 80;
                 double delivery = q.startsWith("tandem") ? f.tandemDeliveryBytes * 1e6 : -1;
-                rows.add(row("EventRecordBench.record", t, q, "room", room, 80, 1e6, 0, bytes * 1e6, delivery));
-                rows.add(row("EventRecordBench.record", t, q, "flood", flood, 80, 1e6, 9e5, bytes * 1e6, delivery));
+                rows.add(withCpu(row("EventRecordBench.record", t, q, "room", room, 80, 1e6, 0, bytes * 1e6, delivery),
+                        room, f.offCpu));
+                rows.add(withCpu(row("EventRecordBench.record", t, q, "flood", flood, 80, 1e6, 9e5, bytes * 1e6,
+                        delivery), flood, f.offCpuFlood));
             }
             rows.add(row("CounterBench.tandem", t, null, null, t == 1 ? f.tandemCounter1 : 11, f.tandemCounterBytes,
                     -1, -1, -1, -1));
@@ -119,6 +144,15 @@ class B1ReportTest {
                         + "\"measurementTime\":\"1 s\"%s,\"primaryMetric\":{\"score\":%s,\"scoreError\":\"NaN\","
                         + "\"scoreUnit\":\"ns/op\"},\"secondaryMetrics\":{%s}}",
                 bench, threads, params, score, secondary);
+    }
+
+    /**
+     * Adds the producers' CPU time to a row of 1e6 records whose wall time per record is
+     * {@code score}, {@code offCpu} ns of it off CPU; NaN: as a JVM that cannot measure it (-1 per thread).
+     */
+    private static String withCpu(String row, double score, double offCpu) {
+        double cpu = Double.isNaN(offCpu) ? -1 : 1e6 * (score - offCpu);
+        return row.substring(0, row.length() - 2) + "," + metric("producerCpuNanos", cpu) + "}}";
     }
 
     private static String metric(String name, double score) {

@@ -24,7 +24,8 @@ class HotPathSmokeTest {
         Path md = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> HotPath.run(dir, true));
 
         List<B1Report.Row> rows = new ArrayList<>();
-        for (String f : List.of("b1-t1.json", "b1-t2.json", "b1-t2-other.json", "b1-t2-forked.json")) {
+        for (String f : List.of("b1-t1.json", "b1-t1-other.json", "b1-t1-forked.json", "b1-t2.json",
+                "b1-t2-other.json", "b1-t2-forked.json")) {
             rows.addAll(B1Report.Row.parse(Files.readString(dir.resolve(f), StandardCharsets.UTF_8)));
         }
         // 8 queues x 2 regimes, 3 counters, at 1 and 2 threads; 5 yardsticks at 1 thread, the pacing at 2.
@@ -57,6 +58,8 @@ class HotPathSmokeTest {
                     assertTrue(r.delivered > 0 && r.deliveryBytes >= 0, what + ": delivered " + r.delivered
                             + ", delivery bytes " + r.deliveryBytes);
                 }
+                // the producers' CPU time, which tells time off CPU from time spent in the calls
+                assertTrue(r.producerCpuNanos > 0, what + ": producer CPU " + r.producerCpuNanos + " ns");
                 if ("abq_put".equals(r.queue)) {
                     assertEquals(0, r.drops, what + ": a blocking put never drops");
                 }
