@@ -103,7 +103,7 @@ public final class B1Report {
         if (target != null) {
             boolean same = other == null || other.shape().equals(target.shape());
             parts.add((same ? "events " : "events into Tandem and the queue each target compares it with "
-                    + "(`mpsc_prebuilt` with one producer, `abq_offer` with two) ") + target.shape()
+                    + "(`mpsc_prebuilt` with one producer, `abq_offer` with two): ") + target.shape()
                     + (target.forks > 1 ? " (their error includes the spread between forks)" : ""));
             if (!same) {
                 parts.add("the other queues " + other.shape());
@@ -389,7 +389,8 @@ public final class B1Report {
                 + "row's cost per record (pacing subtracted) divided by Tandem's at the same producer count: how many "
                 + "times Tandem's throughput the row would allow. \"off CPU ns/op\" is the part of the measured "
                 + "wall time the producer thread was not running (measured less its own CPU time per record): "
-                + "descheduled, typically while a consumer had its core.");
+                + "blocked (on a lock, or in a full queue's put) or descheduled (on two cores, while a consumer had its "
+                + "core).");
         line("");
         line("| queue | producers | measured ns/op | pacing ns/op | **record ns/op** | off CPU ns/op | "
                 + "records/s, all producers | producer B/op | all-thread B/op | delivery B/event | dropped | vs Tandem |");

@@ -60,6 +60,8 @@ public final class HotPath {
      * (2026-12-04), whose interval spans the target; JMH's interval narrows with the iterations it
      * has (a 99.9% t-interval over 24 is about 2.5 times narrower than over 8 at the same spread),
      * and over forks it takes in what differs between JVMs (their JIT decisions, the heap's layout).
+     * That difference was the larger: the first forked run measured 19.8 +- 5.7 ns, its forks'
+     * means 244-260 ns a call, so one fork had understated the error.
      */
     static final String[] ONE_THREAD_TARGET_QUEUES = {"tandem", "mpsc_prebuilt"};
     static final String[] ONE_THREAD_OTHER_QUEUES = {"tandem_b4096", "mpsc_bare", "abq_offer", "lbq_offer",

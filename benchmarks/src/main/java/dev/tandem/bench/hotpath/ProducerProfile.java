@@ -4,6 +4,7 @@ import dev.tandem.bench.Results;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * execution sampling on (not biased to safepoints: {@code -XX:+DebugNonSafepoints}), and prints
  * the producer threads' samples by top frame, the share outside the pacing, and what that share
  * is of the producers' CPU time per record (from the run's {@code producerCpuNanos} and
- * {@code records} counters). The rest of a call's wall time the producer was not running.
+ * {@code records} counters). The rest of a call's wall time the producer was not running. The
+ * recording spans the whole fork, its two warm-up iterations included, while the CPU time per
+ * record is the measured iterations': the share is applied to a figure of a slightly different
+ * window (after the first second C2 has compiled these loops, so the two differ little).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.ProducerProfile [--queue Q] [--regime room|flood]
@@ -49,19 +53,29 @@ public final class ProducerProfile {
     private ProducerProfile() {}
 
     public static void main(String[] args) throws IOException, RunnerException {
+        checkOptions(args);
         String recording = option(args, "--jfr", null);
         if (recording != null) { // an existing recording of any JMH run: the shares only
             System.out.print(shares(count(Path.of(recording))));
             return;
         }
         String queue = option(args, "--queue", "tandem");
+        if (!Arrays.asList(B1Report.QUEUES).contains(queue)) {
+            throw new IllegalArgumentException("--queue: '" + queue + "' (expected one of " + Arrays.toString(B1Report.QUEUES) + ")");
+        }
         String regime = option(args, "--regime", "room");
         if (!regime.equals("room") && !regime.equals("flood")) {
             throw new IllegalArgumentException("--regime: '" + regime + "' (expected: room or flood)");
         }
-        int threads = Integer.parseInt(option(args, "--threads", "1"));
+        String t = option(args, "--threads", "1");
+        int threads;
+        try {
+            threads = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            threads = 0;
+        }
         if (threads < 1) {
-            throw new IllegalArgumentException("--threads: " + threads + " (expected: at least 1)");
+            throw new IllegalArgumentException("--threads: '" + t + "' (expected: a whole number, at least 1)");
         }
         Path out = Results.outDir(args);
         Files.createDirectories(out);
@@ -83,13 +97,33 @@ public final class ProducerProfile {
         if (results.size() != 1) {
             throw new IllegalStateException("expected one JMH result for queue '" + queue + "', got " + results.size());
         }
-        Result<?> primary = results.iterator().next().getPrimaryResult();
-        Map<String, Result> secondary = results.iterator().next().getSecondaryResults();
-        double wall = primary.getScore();
-        double cpu = secondary.get("producerCpuNanos").getScore() / secondary.get("records").getScore();
-        String text = render(queue, regime, threads, wall, cpu, count(jfr));
+        RunResult result = results.iterator().next();
+        Map<String, Result> secondary = result.getSecondaryResults();
+        Result<?> cpuNanos = secondary.get("producerCpuNanos");
+        Result<?> records = secondary.get("records");
+        if (cpuNanos == null || records == null || cpuNanos.getScore() < 0 || records.getScore() <= 0) {
+            throw new IllegalStateException("the run has no producer CPU time per record (producerCpuNanos "
+                    + (cpuNanos == null ? "missing" : cpuNanos.getScore()) + ", records "
+                    + (records == null ? "missing" : records.getScore()) + "): this JVM may not measure thread CPU time");
+        }
+        double wall = result.getPrimaryResult().getScore();
+        String text = render(queue, regime, threads, wall, cpuNanos.getScore() / records.getScore(), count(jfr));
         Files.writeString(out.resolve(name + ".txt"), text);
         System.out.print(text);
+    }
+
+    private static final List<String> OPTIONS = List.of("--jfr", "--queue", "--regime", "--threads", "--out");
+
+    /** Every argument is a known option followed by its value. */
+    private static void checkOptions(String[] args) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i])) {
+                throw new IllegalArgumentException("unknown option '" + args[i] + "' (expected: " + OPTIONS + ", each with a value)");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+        }
     }
 
     /** Samples of the JMH worker threads (the producers) by top frame, "class.method". */
@@ -121,7 +155,8 @@ public final class ProducerProfile {
         return String.format(Locale.ROOT, "# EventRecordBench.record, queue %s, %s, %d producer(s): %.1f ns a call"
                 + " (wall), %.1f ns on the CPU, %.1f ns off it%n", queue, regime, threads, wallNs, cpuNs,
                 Math.max(0, wallNs - cpuNs))
-                + String.format(Locale.ROOT, "# outside the pacing, about %.1f ns of the CPU time per record%n", rest * cpuNs)
+                + String.format(Locale.ROOT, "# outside the pacing, about %.1f ns of the CPU time per record (samples of the"
+                        + " whole fork, warm-up included; CPU time of the measured iterations)%n", rest * cpuNs)
                 + shares(byFrame);
     }
 

@@ -19,11 +19,25 @@ class ProducerProfileTest {
         List<String> lines = text.lines().toList();
         assertEquals("# EventRecordBench.record, queue tandem, room, 2 producer(s): 300.0 ns a call (wall), 250.0 ns on"
                 + " the CPU, 50.0 ns off it", lines.get(0));
-        assertEquals("# outside the pacing, about 25.0 ns of the CPU time per record", lines.get(1));
+        assertEquals("# outside the pacing, about 25.0 ns of the CPU time per record (samples of the whole fork, warm-up"
+                + " included; CPU time of the measured iterations)", lines.get(1));
         assertEquals("# 100 producer samples, 10.0% of them outside the pacing", lines.get(2));
         assertEquals("  90.0%  org.openjdk.jmh.infra.Blackhole.consumeCPU", lines.get(3), text);
         assertEquals("   6.0%  dev.tandem.stats.EventRing.publish", lines.get(4), text);
         assertTrue(lines.get(5).endsWith("compareAndSet"), text);
+    }
+
+    @Test
+    void badOptionsAreRefusedBeforeAnythingRuns() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProducerProfile.main(new String[] {"--regim", "flood"}));
+        assertTrue(e.getMessage().contains("unknown option '--regim'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ProducerProfile.main(new String[] {"--threads", "x"}));
+        assertTrue(e.getMessage().startsWith("--threads: 'x'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ProducerProfile.main(new String[] {"--queue", "abq"}));
+        assertTrue(e.getMessage().startsWith("--queue: 'abq'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ProducerProfile.main(new String[] {"--queue"}));
+        assertTrue(e.getMessage().equals("--queue needs a value"), e.getMessage());
     }
 
     @Test
