@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * Turns B1's JMH result files ({@code b1-t1.json}, {@code b1-t1-other.json},
- * {@code b1-t1-forked.json}, the same for {@code t2}) into the {@code b1.md} fragment: one table per question, ratios to
- * every baseline, and a verdict line per target computed from the figures (never typed in).
+ * {@code b1-t1-forked.json}, the same for {@code t2}) into the {@code b1.md} fragment: one table
+ * per question, ratios to every baseline, and a verdict line per target computed from the figures
+ * (never typed in).
  *
  * <p>Re-render from existing JSON without running anything:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.tandem.bench.hotpath.B1Report --out DIR}.
@@ -177,8 +178,9 @@ public final class B1Report {
             double an = roomA2.score - pace2.score;
             target("2 producers: >= " + fmt0(ABQ_THROUGHPUT_TARGET) + "x the throughput of `ArrayBlockingQueue.offer`, "
                             + "queue with room (cost per record, pacing subtracted)",
-                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn) + offCpu(roomT2, roomA2), judgeRatio(an, combinedError(roomA2, pace2),
-                            tn, combinedError(roomT2, pace2), ABQ_THROUGHPUT_TARGET, true));
+                    ns(an) + " vs " + ns(tn) + " ns/op: " + x(an / tn) + offCpu(roomT2, roomA2),
+                    judgeRatio(an, combinedError(roomA2, pace2), tn, combinedError(roomT2, pace2),
+                            ABQ_THROUGHPUT_TARGET, true));
         } else {
             target("2 producers, >= 4x `ArrayBlockingQueue.offer`, queue with room", "not measured", "not measured");
         }
@@ -407,9 +409,9 @@ public final class B1Report {
                 double tandemNet = tandem == null || pace == null ? Double.NaN : tandem.score - pace.score;
                 line("| " + label(q) + " | " + t + " | " + ns(r.score) + " ± " + ns(r.error) + " | "
                         + (pace == null ? "n/a" : ns(pace.score)) + " | **" + ns(net) + "** | "
-                        + ns(r.offCpuPerOp()) + " | " + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp()) + " | " + bytes(r.allocNorm)
-                        + " | " + bytes(r.deliveryBytesPerEvent()) + " | " + percent(r.dropFraction()) + " | "
-                        + x(net / tandemNet) + " |");
+                        + ns(r.offCpuPerOp()) + " | " + mops(r.opsPerSecond()) + " | " + bytes(r.producerBytesPerOp())
+                        + " | " + bytes(r.allocNorm) + " | " + bytes(r.deliveryBytesPerEvent()) + " | "
+                        + percent(r.dropFraction()) + " | " + x(net / tandemNet) + " |");
             }
         }
         line("");

@@ -55,9 +55,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * auxiliary counters: {@code records}, {@code drops}, {@code producerBytes} (bytes allocated by
  * the producing threads themselves, so that the consumer's allocations are not charged to the
  * hot path) and {@code producerCpuNanos} (their CPU time, so that the report can tell the time a
- * producer spent off its core from the time its calls took); for Tandem also {@code delivered} and {@code deliveryBytes}, the events its sink was
- * handed in the iteration and the bytes its delivery thread allocated meanwhile (read by the
- * delivery thread itself at the end of each publish).
+ * producer spent off its core from the time its calls took); for Tandem also {@code delivered}
+ * and {@code deliveryBytes}, the events its sink was handed in the iteration and the bytes its
+ * delivery thread allocated meanwhile (read by the delivery thread itself at the end of each
+ * publish).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -53,21 +53,22 @@ public final class ProducerProfile {
     private ProducerProfile() {}
 
     public static void main(String[] args) throws IOException, RunnerException {
-        checkOptions(args);
-        String recording = option(args, "--jfr", null);
+        Map<String, String> options = options(args);
+        String recording = options.get("--jfr");
         if (recording != null) { // an existing recording of any JMH run: the shares only
             System.out.print(shares(count(Path.of(recording))));
             return;
         }
-        String queue = option(args, "--queue", "tandem");
+        String queue = options.getOrDefault("--queue", "tandem");
         if (!Arrays.asList(B1Report.QUEUES).contains(queue)) {
-            throw new IllegalArgumentException("--queue: '" + queue + "' (expected one of " + Arrays.toString(B1Report.QUEUES) + ")");
+            throw new IllegalArgumentException("--queue: '" + queue + "' (expected one of "
+                    + Arrays.toString(B1Report.QUEUES) + ")");
         }
-        String regime = option(args, "--regime", "room");
+        String regime = options.getOrDefault("--regime", "room");
         if (!regime.equals("room") && !regime.equals("flood")) {
             throw new IllegalArgumentException("--regime: '" + regime + "' (expected: room or flood)");
         }
-        String t = option(args, "--threads", "1");
+        String t = options.getOrDefault("--threads", "1");
         int threads;
         try {
             threads = Integer.parseInt(t);
@@ -114,16 +115,20 @@ public final class ProducerProfile {
 
     private static final List<String> OPTIONS = List.of("--jfr", "--queue", "--regime", "--threads", "--out");
 
-    /** Every argument is a known option followed by its value. */
-    private static void checkOptions(String[] args) {
+    /** The options by name; every argument must be a known option followed by its value. */
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> out = new HashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!OPTIONS.contains(args[i])) {
-                throw new IllegalArgumentException("unknown option '" + args[i] + "' (expected: " + OPTIONS + ", each with a value)");
+                throw new IllegalArgumentException("unknown option '" + args[i] + "' (expected: " + OPTIONS
+                        + ", each with a value)");
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(args[i] + " needs a value");
             }
+            out.put(args[i], args[i + 1]);
         }
+        return out;
     }
 
     /** Samples of the JMH worker threads (the producers) by top frame, "class.method". */
@@ -145,13 +150,9 @@ public final class ProducerProfile {
         return byFrame;
     }
 
-    static String render(String queue, String regime, int threads, double wallNs, double cpuNs, Map<String, Integer> byFrame) {
-        int total = byFrame.values().stream().mapToInt(Integer::intValue).sum();
-        if (total == 0) {
-            throw new IllegalStateException("no execution sample of a producer thread in the recording");
-        }
-        int pacing = byFrame.getOrDefault(PACING, 0);
-        double rest = (total - pacing) / (double) total;
+    static String render(String queue, String regime, int threads, double wallNs, double cpuNs,
+                         Map<String, Integer> byFrame) {
+        double rest = 1 - byFrame.getOrDefault(PACING, 0) / (double) total(byFrame);
         return String.format(Locale.ROOT, "# EventRecordBench.record, queue %s, %s, %d producer(s): %.1f ns a call"
                 + " (wall), %.1f ns on the CPU, %.1f ns off it%n", queue, regime, threads, wallNs, cpuNs,
                 Math.max(0, wallNs - cpuNs))
@@ -162,10 +163,7 @@ public final class ProducerProfile {
 
     /** The samples' count, the share outside the pacing, and the top frames with their shares. */
     static String shares(Map<String, Integer> byFrame) {
-        int total = byFrame.values().stream().mapToInt(Integer::intValue).sum();
-        if (total == 0) {
-            throw new IllegalStateException("no execution sample of a producer thread in the recording");
-        }
+        int total = total(byFrame);
         int pacing = byFrame.getOrDefault(PACING, 0);
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "# %d producer samples, %.1f%% of them outside the pacing%n", total, 100.0 * (total - pacing) / total));
@@ -177,15 +175,12 @@ public final class ProducerProfile {
         return sb.toString();
     }
 
-    private static String option(String[] args, String name, String otherwise) {
-        List<String> a = List.of(args);
-        int i = a.indexOf(name);
-        if (i < 0) {
-            return otherwise;
+    /** The producer samples in all; an error if there are none. */
+    private static int total(Map<String, Integer> byFrame) {
+        int total = byFrame.values().stream().mapToInt(Integer::intValue).sum();
+        if (total == 0) {
+            throw new IllegalStateException("no execution sample of a producer thread in the recording");
         }
-        if (i + 1 >= a.size()) {
-            throw new IllegalArgumentException(name + " needs a value");
-        }
-        return a.get(i + 1);
+        return total;
     }
 }
